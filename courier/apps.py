@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CourierConfig(AppConfig):
+    name = "courier"
+    verbose_name = _("Shipments and partners")

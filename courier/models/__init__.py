@@ -1,0 +1,6 @@
+"""Models of the courier app, one module per concern."""
+
+from .partners import Partner
+from .system import Heartbeat
+
+__all__ = ["Heartbeat", "Partner"]

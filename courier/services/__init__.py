@@ -1,0 +1,1 @@
+"""Every write of the courier app, one module per concern."""

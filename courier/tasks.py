@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from courier.services.system import heartbeat_record
+
+
+@shared_task(name="courier.tasks.heartbeat_tick")
+def heartbeat_tick(name: str = "beat") -> str:
+    return heartbeat_record(name).last_tick.isoformat()

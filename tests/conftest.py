@@ -1,0 +1,26 @@
+import pytest
+from django.conf import settings
+
+from courier.celery import app as celery_app
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
+    for item in items:
+        if "postgres" in item.keywords and not settings.DATABASE_IS_POSTGRES:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run in-process unless a test starts a real worker (see ``real_celery``)."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def real_celery():
+    celery_app.conf.task_always_eager = False
+    return celery_app

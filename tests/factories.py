@@ -1,0 +1,56 @@
+"""Factories shared by every app's tests."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from courier.models import Partner
+from staffing.models import Department, Employee, Position
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@courier.example")
+    is_staff = True
+    password = factory.django.Password("pw-for-tests-1")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = "customer-service"
+    name = "客服部"
+    name_en = "Customer service"
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employee
+
+    user = factory.SubFactory(UserFactory)
+    number = factory.Sequence(lambda n: f"T{n:05d}")
+    name = factory.Sequence(lambda n: f"员工{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    position = Position.AGENT
+    daily_wage = Decimal("200.00")
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"P{n:04d}")
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    service_user = factory.SubFactory(
+        UserFactory,
+        username=factory.LazyAttribute(lambda o: f"partner-{o.factory_parent.code}"),
+        is_staff=False,
+    )

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+
+from staffing.models import Department, Employee, Position
+from staffing.roles import ROLE_PERMISSIONS, role_permission_codes, roles_sync
+from tests.factories import EmployeeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_departments_seeded():
+    """ORG-01: the six departments are seeded as editable rows."""
+    assert set(Department.objects.values_list("code", flat=True)) == {
+        "gm-office",
+        "hr",
+        "finance",
+        "operations",
+        "customer-service",
+        "customer-development",
+    }
+    assert Department.objects.get(code="customer-service").name == "客服部"
+
+
+def test_every_role_is_a_group_with_its_permissions():
+    """ORG-02: one group per role, created by a data migration, holding its model permissions."""
+    assert set(Group.objects.values_list("name", flat=True)) >= set(ROLE_PERMISSIONS)
+    assert set(ROLE_PERMISSIONS) == {p.value for p in Position}
+
+    def perms(role):
+        return {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=role).permissions.select_related("content_type")
+        }
+
+    assert "courier.view_partner" in perms("agent")
+    assert "courier.change_partner" not in perms("agent")
+    assert "staffing.change_employee" in perms("supervisor")
+    assert "staffing.change_employee" not in perms("agent")
+    assert "django_celery_beat.change_periodictask" in perms("manager")
+    assert "courier.change_partner" not in perms("finance")
+
+
+def test_role_patterns_match_models_added_later():
+    """ORG-02: a model added later is covered by its role's pattern without editing the role."""
+    available = ["complaints.add_complaint", "complaints.view_complaint", "courier.add_partner"]
+    assert role_permission_codes("agent", available) == [
+        "complaints.add_complaint",
+        "complaints.view_complaint",
+    ]
+    assert role_permission_codes("printing", available) == []
+
+
+def test_roles_sync_is_idempotent():
+    """ORG-02: re-running the role sync changes nothing."""
+    first = roles_sync()
+    assert roles_sync() == first
+    assert Group.objects.filter(name="agent").count() == 1
+
+
+def test_one_employee_profile_per_login():
+    """ORG-03: every person has their own login: a second profile on one login is refused."""
+    employee = EmployeeFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmployeeFactory(user=employee.user)
+    assert Employee.objects.filter(user=employee.user).count() == 1
+
+
+def test_reporting_line_and_no_self_supervision():
+    """ORG-02: an agent's direct superior is the supervisor; nobody supervises themself."""
+    manager = EmployeeFactory(position=Position.MANAGER)
+    supervisor = EmployeeFactory(position=Position.SUPERVISOR, supervisor=manager)
+    agent = EmployeeFactory(supervisor=supervisor, user=UserFactory(username="a1"))
+    assert agent.supervisor.supervisor == manager
+    assert list(supervisor.reports.all()) == [agent]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Employee.objects.filter(pk=agent.pk).update(supervisor=agent)
