@@ -1,0 +1,1 @@
+"""Every write of the staffing app, one module per concern."""
