@@ -1,3 +1,3 @@
 """Admin of the courier app, one module per concern; each module adds its own import line."""
 
-from . import partners  # noqa: F401
+from . import notifications, partners  # noqa: F401
