@@ -30,6 +30,63 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Records that beat and a worker are alive; read by /healthz.",
         every_seconds=20,
     ),
+    PeriodicJob(
+        name="staffing-attendance-nightly",
+        task="staffing.tasks.attendance_nightly",
+        description="ATT-01/ATT-02: computes yesterday's attendance against the roster and "
+        "records the consequences of days whose correction window has closed.",
+        crontab={"minute": "30", "hour": "2"},
+    ),
+    PeriodicJob(
+        name="staffing-requests-expire",
+        task="staffing.tasks.requests_expire",
+        description="STF-09/LEV-01: swaps and leave not approved before the shift starts expire.",
+        every_seconds=300,
+    ),
+    PeriodicJob(
+        name="staffing-holidays-seed",
+        task="staffing.tasks.holidays_seed_next_year",
+        description="STF-06: adds this year's and next year's public holidays to the calendar.",
+        crontab={"minute": "0", "hour": "3", "day_of_month": "1"},
+    ),
+    PeriodicJob(
+        name="shipments-retention-anonymise",
+        task="courier.tasks_shipments.retention_anonymise",
+        description="DLV-06/SHP-11: anonymises personal data of orders completed more than the "
+        "partner's retention years ago (history tables included).",
+        crontab={"minute": "40", "hour": "3"},
+    ),
+    PeriodicJob(
+        name="webhooks-dispatch-due",
+        task="courier.tasks_webhooks.webhook_deliveries_dispatch",
+        description="Sends webhook deliveries whose (re)try time has come.",
+        every_seconds=60,
+    ),
+    PeriodicJob(
+        name="idempotency-records-purge",
+        task="courier.tasks_webhooks.idempotency_records_purge",
+        description="Deletes Idempotency-Key records older than IDEMPOTENCY_TTL_HOURS.",
+        crontab={"minute": "17"},
+    ),
+    PeriodicJob(
+        name="complaints-sla-sweep",
+        task="complaints.tasks.complaints_sla_sweep",
+        description="CMP-03/04/05: warns at 80% and escalates complaints past their deadline.",
+        every_seconds=30,
+    ),
+    PeriodicJob(
+        name="complaints-score-postings",
+        task="complaints.tasks.complaints_score_postings_retry",
+        description="CMP-10: posts verdict and bad-review score events left pending.",
+        every_seconds=600,
+    ),
+    PeriodicJob(
+        name="scoring-settlements-due",
+        task="staffing.tasks_scoring.settlements_due",
+        description="SCR-04: the day before payday, computes last month's score sheet of each "
+        "department (blocked while appeals are open; retried daily).",
+        crontab={"minute": "0", "hour": "6"},
+    ),
 ]
 
 

@@ -207,22 +207,71 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Beat ticks at least this often; /healthz reports unhealthy when the last tick is older.
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=60)
 
-# --- REST framework -------------------------------------------------------------------------
+# --- REST framework and the partner API (courier/api/) -----------------------------------------
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=20)
+API_MAX_PAGE_SIZE = 100
+# Bodies over this get 413 (API and forms alike).
+API_MAX_BODY_BYTES = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Idempotency-Key records are kept at least this long; an in-flight record older than the lock
+# time (a crashed worker) may be taken over by a retry.
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=120)
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "courier.api.schema.PartnerAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["courier.api.authentication.PartnerKeyAuthentication"],
+    # Views not built on courier.api.base refuse everyone but partner keys (and have no scopes).
+    "DEFAULT_PERMISSION_CLASSES": ["courier.api.permissions.IsPartnerKey"],
+    "DEFAULT_PAGINATION_CLASS": "courier.api.pagination.PartnerCursorPagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "EXCEPTION_HANDLER": "courier.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"partner_key": env.str("API_RATE_PER_KEY", default="120/min")},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Courier partner API",
-    "DESCRIPTION": "Shipments, tracking, complaints and returns for partner merchants.",
+    "DESCRIPTION": (
+        "Shipments, tracking, complaints and returns for partner merchants. Authenticate with "
+        "`Authorization: Bearer <key>`. Every error is `{code, message, details}`. POSTs accept "
+        "an `Idempotency-Key`. Lists use cursor pagination (`page_size` up to 100)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    # One name per choice set: add a line when two serializers' fields of the same name have
+    # different choices (spectacular --fail-on-warn names the field).
+    "ENUM_NAME_OVERRIDES": {
+        "ShipmentStateEnum": "courier.models.shipments.ShipmentState",
+        "ShipmentKindEnum": "courier.models.shipments.Shipment.Kind",
+        "ReturnKindEnum": "courier.models.returns.ReturnRequest.Kind",
+        "PayerEnum": "courier.models.returns.Payer",
+    },
 }
+
+# --- Webhooks to partners (courier/services/webhooks.py) ------------------------------------
+WEBHOOK_TIMEOUT_SECONDS = 10
+# Retry n waits WEBHOOK_RETRY_BASE_SECONDS * 2**(n-1): 1, 2, 4, ... 2048 minutes, about 3 days
+# over WEBHOOK_MAX_ATTEMPTS tries.
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=13)
+# An endpoint failing without a single success for this long is disabled and ops are alerted.
+WEBHOOK_DISABLE_AFTER_HOURS = env.int("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
+# After a secret rotation the old secret also signs for this long.
+WEBHOOK_SECRET_GRACE_HOURS = env.int("WEBHOOK_SECRET_GRACE_HOURS", default=24)
+# Deliveries to loopback, private, link-local and reserved addresses are refused unless this is on
+# (tests turn it on for a local receiver).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
@@ -232,3 +281,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Complaints (issue 5) -------------------------------------------------------------------
+# Public links sent to customers (the satisfaction survey) start with this address.
+COMPLAINTS_PUBLIC_BASE_URL = env.str("COMPLAINTS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "ComplaintStateEnum": "complaints.models.choices.State",
+        "ComplaintCategoryEnum": "complaints.models.choices.Category",
+        "ComplaintSeverityEnum": "complaints.models.choices.Severity",
+    }
+)

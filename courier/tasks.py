@@ -1,5 +1,9 @@
 from celery import shared_task
 
+from courier import (
+    tasks_shipments,  # noqa: F401  (registers the shipments tasks)
+    tasks_webhooks,  # noqa: F401  (registers the partner-API tasks)
+)
 from courier.services.system import heartbeat_record
 
 

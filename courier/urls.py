@@ -8,4 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("courier.api.urls")),
+    path("staff/", include("staffing.urls")),
+    path("scoring/", include("staffing.scoring_urls")),
 ]

@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 DOMAIN_APPS = ("courier", "tracking", "complaints", "staffing")
 VIEW_ALL = [f"{app}.view_*" for app in DOMAIN_APPS]
 
+# Shipment transitions and return steps held by roles (courier custom permissions).
+SHIPMENT_SUPERVISION = [
+    "courier.print_shipment",
+    "courier.pack_shipment",
+    "courier.move_shipment",
+    "courier.deliver_shipment",
+    "courier.cancel_shipment",
+    "courier.recall_shipment",
+    "courier.mark_shipment_lost",
+    "courier.approve_early_dispatch",
+    "courier.sign_goods_inspection",
+]
+
 ROLE_LABELS = {
     "agent": _("CS agent"),
     "presales": _("Pre-sales"),
@@ -28,6 +41,9 @@ ROLE_LABELS = {
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "agent": VIEW_ALL
     + [
+        "courier.add_deliveryauthorisation",
+        "courier.add_deliveryexception",
+        "courier.change_deliveryexception",
         "complaints.add_*",
         "complaints.change_*",
         "tracking.add_*",
@@ -40,6 +56,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     "presales": VIEW_ALL
     + [
+        "courier.cancel_shipment",
+        "courier.add_deliveryauthorisation",
         "courier.add_order*",
         "courier.change_order*",
         "courier.add_shipment",
@@ -52,6 +70,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     "aftersales": VIEW_ALL
     + [
+        "courier.cancel_shipment",
+        "courier.recall_shipment",
+        "courier.*_recallslip",
+        "courier.*_insuranceclaim",
+        "courier.*_compensationproposal",
+        "courier.add_deliveryauthorisation",
         "courier.*_return*",
         "courier.*_exchange*",
         "courier.change_shipment",
@@ -66,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staffing.add_punchcorrection",
     ],
     "printing": [
+        "courier.print_shipment",
+        "courier.change_recallslip",
         "courier.view_*",
         "courier.change_shipment",
         "courier.change_deskinstruction",
@@ -76,6 +102,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staffing.add_punchcorrection",
     ],
     "warehouse": [
+        "courier.pack_shipment",
+        "courier.move_shipment",
+        "courier.deliver_shipment",
+        "courier.sign_goods_inspection",
+        "courier.add_counterpickup",
+        "courier.add_cashhandover",
+        "courier.add_deliveryexception",
         "courier.view_*",
         "courier.change_shipment",
         "courier.change_deskinstruction",
@@ -86,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staffing.add_punchcorrection",
     ],
     "supervisor": VIEW_ALL
+    + SHIPMENT_SUPERVISION
     + [
         "courier.add_*",
         "courier.change_*",
@@ -97,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staffing.change_*",
     ],
     "platform_supervisor": VIEW_ALL
+    + SHIPMENT_SUPERVISION
     + [
         "courier.add_*",
         "courier.change_*",
@@ -107,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staffing.change_*",
     ],
     "manager": VIEW_ALL
+    + SHIPMENT_SUPERVISION
     + [
         "courier.add_*",
         "courier.change_*",
@@ -121,12 +157,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     "hq": VIEW_ALL + ["complaints.add_*", "complaints.change_*"],
     "finance": [
+        "courier.receive_cashhandover",
+        "courier.change_cashhandover",
         "courier.view_*",
         "staffing.view_*",
         "staffing.change_settlement*",
         "staffing.*_fundentry*",
     ],
 }
+
+
+# Complaints (issue 5): agents handle complaints; supervisors and above also cancel, reopen and
+# decide verdicts; managers, HQ and finance approve compensation.
+for _role in ("agent", "aftersales", "supervisor", "platform_supervisor", "manager", "hq"):
+    ROLE_PERMISSIONS[_role].append("complaints.handle_*")
+for _role in ("supervisor", "platform_supervisor", "manager", "hq"):
+    ROLE_PERMISSIONS[_role].append("complaints.supervise_*")
+for _role in ("manager", "hq", "finance"):
+    ROLE_PERMISSIONS[_role].append("complaints.approve_*")
 
 
 def role_permission_codes(role: str, available: list[str]) -> list[str]:

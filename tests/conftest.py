@@ -24,3 +24,13 @@ def celery_eager():
 def real_celery():
     celery_app.conf.task_always_eager = False
     return celery_app
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """PBKDF2 costs ~0.5 s per user on CI's cores; tests only need hashing to work, not be slow."""
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()

@@ -1,33 +1,25 @@
 import pytest
 
-from courier.models import Partner
-from tests.factories import PartnerFactory, UserFactory
+from staffing.models import Department
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_change_records_the_acting_user(client):
     """ORG-03: a change made in the admin is recorded in history with the person who made it."""
-    partner = PartnerFactory(code="ACME", name="Acme")
+    department = Department.objects.get(code="hr")
     ops = UserFactory(username="ops-lead", is_superuser=True)
     client.force_login(ops)
     response = client.post(
-        f"/admin/courier/partner/{partner.pk}/change/",
-        {
-            "code": "ACME",
-            "name": "Acme Trading",
-            "contact_name": "",
-            "contact_phone": "",
-            "contact_email": "",
-            "is_active": "on",
-            "retention_years": "1",
-        },
+        f"/admin/staffing/department/{department.pk}/change/",
+        {"code": "hr", "name": "人力资源部", "name_en": "Human resources", "is_active": "on"},
     )
-    assert response.status_code == 302, response.content[:2000]
-    latest = Partner.history.filter(id=partner.pk).latest("history_date")
+    assert response.status_code == 302, response.content[:3000]
+    latest = Department.history.filter(id=department.pk).latest("history_date")
     assert latest.history_user == ops
     assert latest.history_type == "~"
-    assert (latest.name, latest.retention_years) == ("Acme Trading", 1)
+    assert latest.name == "人力资源部"
 
 
 def test_admin_is_chinese_by_default_and_switches_to_english(client):

@@ -92,3 +92,16 @@ def test_seed_demo_is_idempotent_and_prints_working_logins():
     agent = Employee.objects.get(user__username="agent")
     assert agent.supervisor.user.username == "supervisor"
     assert agent.user.groups.get().name == "agent"
+
+
+def test_celery_acks_late_rejects_on_worker_loss_and_speaks_json_only():
+    """Foundation: tasks are acknowledged late, re-queued when a worker dies, JSON only."""
+    from courier.celery import app
+
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.accept_content == ["json"]
+    assert (conf.task_serializer, conf.result_serializer) == ("json", "json")
+    assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert conf.timezone == "Asia/Shanghai"

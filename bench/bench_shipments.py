@@ -1,0 +1,228 @@
+"""Benchmark: shipments API and admin stay cheap as data grows (issue 4, speed items).
+
+Prints ratios:
+- API create vs a trivial authenticated endpoint (``/api/v1/me/``), requests per second
+  (target >= 0.5), and the create's query count for 1 vs 20 goods lines (target 1.0);
+- list and detail query counts for shipments with 1 vs 25 lines (target 1.0);
+- the admin shipment changelist: queries and time with SMALL vs LARGE rows (queries ratio 1.0;
+  no COUNT(*) over the whole table on PostgreSQL).
+
+    .venv/bin/python bench/bench_shipments.py                      # 2,000 vs 20,000 rows
+    BENCH_FULL=1 DATABASE_URL=postgres://... .venv/bin/python bench/bench_shipments.py
+                                                                   # 2,000 vs 1,000,000 rows
+
+It runs in a throwaway test database (``test_<name>``), created and dropped here.
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "courier.settings")
+os.environ.setdefault("COURIER_VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("API_RATE_PER_KEY", "100000/min")  # measure the work, not the throttle
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+FULL = os.environ.get("BENCH_FULL") == "1"
+SMALL, LARGE = (2_000, 1_000_000) if FULL else (2_000, 20_000)
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
+BATCH = 5_000
+
+
+def _body(ref: str, n_lines: int = 1) -> str:
+    return json.dumps(
+        {
+            "partner_ref": ref,
+            "sender_name": "李发货",
+            "sender_phone": "021-62345678",
+            "sender_province": "上海市",
+            "sender_city": "上海市",
+            "sender_district": "静安区",
+            "sender_address": "南京西路1号",
+            "recipient_name": "张三",
+            "recipient_phone": "13812345678",
+            "recipient_province": "广东省",
+            "recipient_city": "深圳市",
+            "recipient_district": "南山区",
+            "recipient_address": "科技园路2号",
+            "weight_kg": "1.5",
+            "lines": [
+                {"name": f"鞋{i}", "quantity": 1, "unit_price": "10.00"} for i in range(n_lines)
+            ],
+        }
+    )
+
+
+def _rps(fn, n: int) -> float:
+    start = time.perf_counter()
+    for i in range(n):
+        fn(i)
+    return n / (time.perf_counter() - start)
+
+
+def _fill(partner, total: int) -> None:
+    """Bulk rows for the admin list (orders + shipments), no history: setup only."""
+    from django.utils import timezone
+
+    from courier import rules
+    from courier.models import Order, Shipment
+
+    have = Shipment.objects.count()
+    now = timezone.now()
+    while have < total:
+        n = min(BATCH, total - have)
+        orders = Order.objects.bulk_create(
+            [
+                Order(
+                    partner=partner,
+                    channel="api",
+                    partner_ref=f"B{have + i}",
+                    sender_name="s",
+                    sender_phone="13800000000",
+                    sender_province="p",
+                    sender_city="c",
+                    sender_district="d",
+                    sender_address="a",
+                    recipient_name="r",
+                    recipient_phone="13900000000",
+                    recipient_phone_last4=f"{(have + i) % 10000:04d}",
+                    recipient_province="p",
+                    recipient_city="c",
+                    recipient_district="d",
+                    recipient_address="a",
+                    weight_kg=1,
+                    paid_at=now,
+                )
+                for i in range(n)
+            ]
+        )
+        if not orders[0].pk:
+            orders = list(Order.objects.order_by("-pk")[:n])[::-1]
+        Shipment.objects.bulk_create(
+            [
+                Shipment(
+                    waybill_number=rules.waybill_number_from(10_000_000 + have + i),
+                    order=o,
+                    partner=partner,
+                )
+                for i, o in enumerate(orders)
+            ]
+        )
+        have += n
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE courier_shipment")
+            cursor.execute("ANALYZE courier_order")
+
+
+def _changelist(client) -> tuple[int, float, bool]:
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        response = client.get("/admin/courier/shipment/")
+        elapsed = time.perf_counter() - start
+    assert response.status_code == 200, response.status_code
+    full_count = any(
+        "COUNT(" in q["sql"].upper()
+        and "LIMIT" not in q["sql"].upper()
+        and "courier_shipment" in q["sql"]
+        and "WHERE" not in q["sql"].upper()
+        for q in ctx.captured_queries
+    )
+    return len(ctx.captured_queries), elapsed, full_count
+
+
+def main():
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run():
+    from django.contrib.auth import get_user_model
+
+    from courier.models import API_SCOPES, Partner
+    from courier.services.apikeys import partner_api_key_create
+    from courier.services.orders import order_intake
+
+    user_model = get_user_model()
+    service = user_model.objects.create(username="bench-partner")
+    partner = Partner.objects.create(code="BENCH", name="Bench", service_user=service)
+    _row, plain = partner_api_key_create(partner, name="bench", scopes=sorted(API_SCOPES))
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
+
+    def me(_i):
+        assert api.get("/api/v1/me/").status_code == 200
+
+    def create(i):
+        response = api.post("/api/v1/shipments/", _body(f"R{i}"), content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    me(0)
+    create(-1)
+    rps_me = _rps(me, REQUESTS)
+    rps_create = _rps(create, REQUESTS)
+    print(f"api create rps / me rps: {rps_create:.0f} / {rps_me:.0f} = {rps_create / rps_me:.2f}")
+
+    counts = []
+    for n in (1, 20):
+        with CaptureQueriesContext(connection) as ctx:
+            api.post("/api/v1/shipments/", _body(f"Q{n}", n), content_type="application/json")
+        counts.append(len(ctx.captured_queries))
+    print(
+        f"create queries 20 lines / 1 line: {counts[1]} / {counts[0]} = {counts[1] / counts[0]:.2f}"
+    )
+
+    admin_user = user_model.objects.create_superuser("bench-admin", "b@example.com", "x")
+    ops = Client()
+    ops.force_login(admin_user)
+    small_ship = order_intake(
+        partner,
+        json.loads(_body("D1")) | {"channel": "api"},
+        json.loads(_body("D1"))["lines"],
+        user=admin_user,
+    ).shipment
+    data = json.loads(_body("D25", 25))
+    lines = data.pop("lines")
+    big_ship = order_intake(partner, data | {"channel": "api"}, lines, user=admin_user).shipment
+    detail = []
+    for s in (small_ship, big_ship):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(f"/api/v1/shipments/{s.waybill_number}/").status_code == 200
+        detail.append(len(ctx.captured_queries))
+    with CaptureQueriesContext(connection) as ctx:
+        api.get("/api/v1/shipments/")
+    print(
+        f"detail queries 25 lines / 1 line: {detail[1]} / {detail[0]} = "
+        f"{detail[1] / detail[0]:.2f}; list queries: {len(ctx.captured_queries)}"
+    )
+
+    results = {}
+    for rows in (SMALL, LARGE):
+        _fill(partner, rows)
+        _changelist(ops)  # warm
+        results[rows] = _changelist(ops)
+    (q_small, t_small, _), (q_large, t_large, full) = results[SMALL], results[LARGE]
+    print(
+        f"admin changelist queries {LARGE:,} / {SMALL:,} rows: {q_large} / {q_small} = "
+        f"{q_large / q_small:.2f}; time ratio {t_large / t_small:.2f}; "
+        f"full-table COUNT(*) at {LARGE:,}: {'yes' if full else 'no'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+"""Admin of the rules (SLA policies, settings), ledgers and follow-up objects."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from complaints import services
+from complaints.admin.base import ServiceErrorsAsMessages
+from complaints.models import (
+    BadReview,
+    ComplaintClaim,
+    ComplaintSettings,
+    Escalation,
+    Incident,
+    IncidentReport,
+    Rectification,
+    RectificationMeasure,
+    ReviewMeeting,
+    ServiceLevelDay,
+    SlaPolicy,
+    Survey,
+    Verdict,
+    WorkOrder,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "kind",
+        "severity",
+        "response_minutes",
+        "response_same_day",
+        "resolution_minutes",
+        "resolution_same_day",
+        "source",
+    ]
+    list_editable = ["response_minutes", "response_same_day", "resolution_minutes"]
+
+
+@admin.register(ComplaintSettings)
+class ComplaintSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "warning_percent", "reopen_days", "hotline_answer_target"]
+
+    def has_add_permission(self, request):
+        return not ComplaintSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    """Append-only ledger."""
+
+    list_display = ["complaint", "from_level", "to_level", "trigger", "escalated_at", "to_employee"]
+    list_filter = ["to_level", "trigger"]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "complaint",
+        "substantiated",
+        "against_employee",
+        "decided_at",
+        "overturned_at",
+        "score_posting",
+    ]
+    list_filter = ["substantiated", "score_posting"]
+
+
+@admin.register(BadReview)
+class BadReviewAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["employee", "reviewed_at", "withdrawn_at", "score_posting"]
+
+
+class MeasureInline(admin.TabularInline):
+    model = RectificationMeasure
+    extra = 0
+    readonly_fields = ["description", "owner", "due_on", "done_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["complaint", "state", "satisfaction_before", "satisfaction_after", "improved"]
+    inlines = [MeasureInline]
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "assignee", "due_at", "state", "done_at"]
+    list_filter = ["state"]
+
+
+@admin.register(ComplaintClaim)
+class ComplaintClaimAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["complaint", "kind", "amount", "state", "approved_amount", "decided_by"]
+    list_filter = ["kind", "state"]
+    actions = ["approve", "reject"]
+
+    def _decide(self, request, queryset, approve):
+        for claim in queryset:
+            try:
+                services.complaint_claim_decide(
+                    claim, user=request.user, approve=approve, note=str(_("decided in the admin"))
+                )
+            except services.ComplaintError as exc:
+                messages.error(request, f"{claim}: {' '.join(exc.messages)}")
+
+    @admin.action(description=_("Approve the proposed amount"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("Reject"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+class ReportInline(admin.StackedInline):
+    model = IncidentReport
+    extra = 0
+    can_delete = False
+    readonly_fields = ["cause", "handling", "lessons", "written_by", "written_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MeetingInline(admin.TabularInline):
+    model = ReviewMeeting
+    extra = 0
+    can_delete = False
+    readonly_fields = ["held_on", "conclusions", "recorded_by"]
+    exclude = ["attendees"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+INCIDENT_FIELDS = [
+    "title",
+    "kind",
+    "description",
+    "occurred_at",
+    "project_manager",
+    "coordination_members",
+    "on_site_group",
+    "harmed_company",
+    "handled_in_pre_handling",
+    "complaints",
+    "shipments",
+]
+
+
+@admin.register(Incident)
+class IncidentAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
+    """INC-01/02: opened here through the service; reports and meetings shown below."""
+
+    list_display = ["title", "kind", "occurred_at", "harmed_company", "state"]
+    list_filter = ["kind", "state", "harmed_company"]
+    fields = INCIDENT_FIELDS
+    filter_horizontal = ["coordination_members"]
+    raw_id_fields = ["complaints", "shipments"]
+    inlines = [ReportInline, MeetingInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = services.incident_open(
+            user=request.user, **{f: data.get(f) for f in INCIDENT_FIELDS}
+        )
+        obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The service already linked members, complaints and shipments."""
+
+
+@admin.register(Survey)
+class SurveyAdmin(ReadOnlyAdmin):
+    """CMP-13: answers, with the results per agent and category above the list."""
+
+    list_display = ["complaint", "agent", "category", "created_at", "score", "answered_at"]
+    list_filter = ["score", "category"]
+    exclude = ["token"]
+    change_list_template = "complaints/admin/survey_change_list.html"
+    actions = ["bad_review"]
+
+    def changelist_view(self, request, extra_context=None):
+        from complaints.selectors import survey_results
+
+        extra_context = {**(extra_context or {}), "results": survey_results()}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Record as a bad review naming the agent (G16)"))
+    def bad_review(self, request, queryset):
+        threshold = ComplaintSettings.load().bad_review_max_score
+        for survey in queryset.select_related("agent"):
+            if survey.score is None or survey.score > threshold or survey.agent is None:
+                messages.warning(
+                    request, _("%(s)s is not a bad review of an agent.") % {"s": survey}
+                )
+                continue
+            try:
+                services.bad_review_record(
+                    user=request.user,
+                    employee=survey.agent,
+                    text=survey.comment or str(_("Survey score %(n)s") % {"n": survey.score}),
+                    reviewed_at=survey.answered_at,
+                    survey=survey,
+                )
+            except services.ComplaintError as exc:
+                messages.error(request, " ".join(exc.messages))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: day, orders_received, orders_within_24h, calls_offered, calls_answered"
+        ),
+    )
+
+
+@admin.register(ServiceLevelDay)
+class ServiceLevelDayAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
+    list_display = [
+        "day",
+        "orders_received",
+        "orders_within_24h",
+        "calls_offered",
+        "calls_answered",
+    ]
+    readonly_fields = ["recorded_by"]
+    change_list_template = "complaints/admin/servicelevel_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from complaints.selectors import service_levels
+
+        today = timezone.localdate()
+        report = service_levels(today - dt.timedelta(days=30), today)
+        return super().changelist_view(request, {**(extra_context or {}), "report": report})
+
+    def save_model(self, request, obj, form, change):
+        services.service_level_day_record(
+            user=request.user,
+            day=obj.day,
+            **{
+                f: getattr(obj, f)
+                for f in ("orders_received", "orders_within_24h", "calls_offered", "calls_answered")
+            },
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", view, name="complaints_servicelevelday_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = form.cleaned_data["file"].read().decode("utf-8-sig")
+                n = services.service_levels_import(user=request.user, text=text)
+            except (UnicodeDecodeError, services.ComplaintError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("%(n)s days imported.") % {"n": n})
+                return HttpResponseRedirect(reverse("admin:complaints_servicelevelday_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Import daily figures"),
+        }
+        return TemplateResponse(request, "complaints/admin/servicelevel_import.html", context)

@@ -1,0 +1,62 @@
+"""Models of the complaints app, one module per concern."""
+
+from .choices import (
+    LEVEL_GROUPS,
+    OPEN_STATES,
+    CancelReason,
+    Category,
+    Channel,
+    EscalationTrigger,
+    Kind,
+    Level,
+    Milestone,
+    Severity,
+    State,
+)
+from .claims import ComplaintClaim
+from .complaint import (
+    Complaint,
+    ComplaintAttachment,
+    Escalation,
+    SlaMilestone,
+    SlaPause,
+)
+from .followup import Rectification, RectificationMeasure, SupervisionCheck, WorkOrder
+from .incidents import Incident, IncidentReport, ReviewMeeting
+from .sla import ComplaintSettings, SlaPolicy
+from .surveys import ServiceLevelDay, Survey
+from .verdicts import BadReview, ScorePosting, Verdict
+
+__all__ = [
+    "LEVEL_GROUPS",
+    "OPEN_STATES",
+    "BadReview",
+    "CancelReason",
+    "Category",
+    "Channel",
+    "Complaint",
+    "ComplaintAttachment",
+    "ComplaintClaim",
+    "ComplaintSettings",
+    "Escalation",
+    "EscalationTrigger",
+    "Incident",
+    "IncidentReport",
+    "Kind",
+    "Level",
+    "Milestone",
+    "Rectification",
+    "RectificationMeasure",
+    "ReviewMeeting",
+    "ScorePosting",
+    "ServiceLevelDay",
+    "Severity",
+    "SlaMilestone",
+    "SlaPause",
+    "SlaPolicy",
+    "State",
+    "SupervisionCheck",
+    "Survey",
+    "Verdict",
+    "WorkOrder",
+]

@@ -1,0 +1,91 @@
+"""Every write of the complaints app. Import from here: ``from complaints.services import ...``."""
+
+from .claims import complaint_claim_decide, complaint_claim_file
+from .common import ComplaintError, TransitionConflict
+from .escalation import complaint_escalate, escalation_target, sla_sweep
+from .followup import (
+    measure_done,
+    rectification_evaluate,
+    rectification_open,
+    supervision_check_record,
+    work_order_complete,
+    work_order_create,
+    work_orders_overdue_notify,
+)
+from .incidents import (
+    incident_close,
+    incident_open,
+    incident_report_required,
+    incident_report_write,
+    review_meeting_record,
+)
+from .lifecycle import (
+    complaint_accept,
+    complaint_assign,
+    complaint_cancel,
+    complaint_close,
+    complaint_create,
+    complaint_feedback_record,
+    complaint_findings_record,
+    complaint_investigate,
+    complaint_reopen,
+    complaint_severity_change,
+    complaint_solution_propose,
+    complaint_solution_send,
+)
+from .surveys import (
+    service_level_day_record,
+    service_levels_import,
+    survey_answer,
+    survey_create,
+)
+from .verdicts import (
+    bad_review_record,
+    bad_review_withdraw,
+    score_postings_retry,
+    verdict_overturn,
+    verdict_record,
+)
+
+__all__ = [
+    "ComplaintError",
+    "TransitionConflict",
+    "bad_review_record",
+    "bad_review_withdraw",
+    "complaint_accept",
+    "complaint_assign",
+    "complaint_cancel",
+    "complaint_claim_decide",
+    "complaint_claim_file",
+    "complaint_close",
+    "complaint_create",
+    "complaint_escalate",
+    "complaint_feedback_record",
+    "complaint_findings_record",
+    "complaint_investigate",
+    "complaint_reopen",
+    "complaint_severity_change",
+    "complaint_solution_propose",
+    "complaint_solution_send",
+    "escalation_target",
+    "incident_close",
+    "incident_open",
+    "incident_report_required",
+    "incident_report_write",
+    "measure_done",
+    "rectification_evaluate",
+    "rectification_open",
+    "review_meeting_record",
+    "score_postings_retry",
+    "service_level_day_record",
+    "service_levels_import",
+    "sla_sweep",
+    "supervision_check_record",
+    "survey_answer",
+    "survey_create",
+    "verdict_overturn",
+    "verdict_record",
+    "work_order_complete",
+    "work_order_create",
+    "work_orders_overdue_notify",
+]

@@ -1,0 +1,124 @@
+"""Satisfaction surveys (CMP-13) and daily service-level figures (CMP-12)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from complaints.models import ComplaintSettings, ServiceLevelDay, Survey
+
+from .common import ComplaintError, now
+
+
+def survey_create(complaint) -> Survey:
+    """On closing: one survey with an unguessable single-use token (idempotent)."""
+    existing = Survey.objects.filter(complaint=complaint).first()
+    if existing is not None:
+        return existing
+    at = now()
+    survey = Survey.objects.create(
+        complaint=complaint,
+        token=secrets.token_urlsafe(32),
+        agent=complaint.assigned_agent,
+        category=complaint.category,
+        created_at=at,
+        expires_at=at + dt.timedelta(days=ComplaintSettings.load().survey_valid_days),
+    )
+    if complaint.customer_email:
+        transaction.on_commit(lambda: _survey_mail(survey.pk))
+    return survey
+
+
+def _survey_mail(pk: int) -> None:
+    from complaints.tasks import survey_mail
+
+    survey_mail.delay(pk)
+
+
+def survey_answer(token: str, *, score, comment: str = "") -> Survey:
+    """The customer answers once; a used or expired link answers nothing."""
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        raise ComplaintError(_("Choose a score from 1 to 5."))
+    if not 1 <= score <= 5:
+        raise ComplaintError(_("Choose a score from 1 to 5."))
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().filter(token=token).first()
+        if survey is None:
+            raise ComplaintError(_("This survey link is not valid."))
+        if survey.answered_at is not None:
+            raise ComplaintError(_("This survey was already answered. Thank you!"))
+        if survey.expires_at < now():
+            raise ComplaintError(_("This survey link has expired."))
+        survey.score, survey.comment, survey.answered_at = score, comment.strip()[:2000], now()
+        survey.save(update_fields=["score", "comment", "answered_at"])
+    return survey
+
+
+def service_level_day_record(*, user, day, **figures) -> ServiceLevelDay:
+    """Enter (or correct) one day's figures."""
+    values = {}
+    for name in ("orders_received", "orders_within_24h", "calls_offered", "calls_answered"):
+        try:
+            values[name] = int(figures.get(name, 0) or 0)
+        except (TypeError, ValueError):
+            raise ComplaintError(_("%(field)s must be a whole number.") % {"field": name})
+        if values[name] < 0:
+            raise ComplaintError(_("%(field)s cannot be negative.") % {"field": name})
+    if values["orders_within_24h"] > values["orders_received"]:
+        raise ComplaintError(
+            _("More orders processed in time than received on %(day)s.") % {"day": day}
+        )
+    if values["calls_answered"] > values["calls_offered"]:
+        raise ComplaintError(_("More calls answered than offered on %(day)s.") % {"day": day})
+    with transaction.atomic():
+        row = ServiceLevelDay.objects.select_for_update().filter(
+            day=day
+        ).first() or ServiceLevelDay(day=day)
+        for k, v in values.items():
+            setattr(row, k, v)
+        row.recorded_by = user
+        row._history_user = user
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            raise ComplaintError(_("The figures of %(day)s are inconsistent.") % {"day": day})
+    return row
+
+
+IMPORT_COLUMNS = ["day", "orders_received", "orders_within_24h", "calls_offered", "calls_answered"]
+
+
+def service_levels_import(*, user, text: str) -> int:
+    """Import a CSV (header: day, orders_received, orders_within_24h, calls_offered,
+    calls_answered); all rows or none. Returns the number of days written."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ComplaintError(_("Missing columns: %(cols)s") % {"cols": ", ".join(missing)})
+    count = 0
+    with transaction.atomic():
+        for line, row in enumerate(reader, start=2):
+            try:
+                day = dt.date.fromisoformat(row["day"].strip())
+            except ValueError:
+                raise ComplaintError(
+                    _("Line %(line)s: the day must be YYYY-MM-DD.") % {"line": line}
+                )
+            try:
+                service_level_day_record(
+                    user=user, day=day, **{c: row[c] for c in IMPORT_COLUMNS[1:]}
+                )
+            except ComplaintError as exc:
+                raise ComplaintError(
+                    _("Line %(line)s: %(error)s") % {"line": line, "error": " ".join(exc.messages)}
+                )
+            count += 1
+    return count

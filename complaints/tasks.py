@@ -1,0 +1,31 @@
+"""Thin Celery tasks: each calls a service that re-checks state, so a re-run is harmless."""
+
+from celery import shared_task
+
+
+@shared_task(name="complaints.tasks.complaints_sla_sweep")
+def complaints_sla_sweep() -> dict:
+    from complaints.services import sla_sweep
+
+    return sla_sweep()
+
+
+@shared_task(name="complaints.tasks.complaints_score_postings_retry")
+def complaints_score_postings_retry() -> int:
+    from complaints.services import score_postings_retry
+
+    return score_postings_retry()
+
+
+@shared_task(name="complaints.tasks.complaint_solution_mail")
+def complaint_solution_mail(complaint_id: int) -> bool:
+    from complaints.services.mail import solution_mail_send
+
+    return solution_mail_send(complaint_id)
+
+
+@shared_task(name="complaints.tasks.survey_mail")
+def survey_mail(survey_id: int) -> bool:
+    from complaints.services.mail import survey_mail_send
+
+    return survey_mail_send(survey_id)

@@ -1,0 +1,19 @@
+"""Anonymise personal data past each partner's retention period (DLV-06, SHP-11)."""
+
+from django.core.management.base import BaseCommand
+
+from courier.services.retention import retention_anonymise
+
+
+class Command(BaseCommand):
+    help = "Anonymise personal data of orders completed more than the partner's retention ago."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Only report the counts.")
+        parser.add_argument("--limit", type=int, default=None, help="At most this many orders.")
+
+    def handle(self, *args, dry_run=False, limit=None, **options):
+        counts = retention_anonymise(dry_run=dry_run, limit=limit)
+        verb = "would anonymise" if dry_run else "anonymised"
+        detail = ", ".join(f"{k}={v}" for k, v in counts.items() if k != "dry_run")
+        self.stdout.write(f"{verb}: {detail}")

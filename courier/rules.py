@@ -1,0 +1,254 @@
+"""Pure rule arithmetic of the shipments domain: no database, no clock, no I/O.
+
+Every number comes in as an argument (from settings rows or partner fields), so the rules stay
+data that ops edit in the admin.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+# --- Phones (SHP-02 / SHP-03) -----------------------------------------------------------------
+# Mobile: 11 digits starting 13-19, optionally +86/86. Landline: area code 0 + 2-3 digits, then a
+# 7-8 digit number, optional "-" separators and extension.
+MOBILE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:-\d{1,6})?$")
+
+
+def phone_normalise(phone: str) -> str:
+    return re.sub(r"[\s()]", "", phone or "")
+
+
+def phone_is_valid(phone: str) -> bool:
+    """A Chinese mobile or landline number."""
+    value = phone_normalise(phone)
+    return bool(MOBILE_RE.match(value) or LANDLINE_RE.match(value))
+
+
+def phone_last4(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-4:]
+
+
+# --- Waybill numbers (fixed length with a check digit) ----------------------------------------
+WAYBILL_PREFIX = "8"
+WAYBILL_LENGTH = 12  # prefix + 10 random digits + check digit
+
+
+def waybill_check_digit(body: str) -> str:
+    """Luhn check digit: catches every single-digit typo and most adjacent swaps."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def waybill_number_from(random_digits: int) -> str:
+    body = f"{WAYBILL_PREFIX}{random_digits:0{WAYBILL_LENGTH - 2}d}"
+    return body + waybill_check_digit(body)
+
+
+def waybill_is_valid(number: str) -> bool:
+    if not number or len(number) != WAYBILL_LENGTH or not number.isdigit():
+        return False
+    return waybill_check_digit(number[:-1]) == number[-1]
+
+
+# --- Promised dispatch date (SHP-08) -------------------------------------------------------------
+def promised_dispatch_date(
+    paid_at: datetime,
+    *,
+    in_stock: bool,
+    made_to_order: bool,
+    cutoff: time,
+    made_to_order_hours: int,
+) -> date:
+    """Paid before the cut-off with stock → today; otherwise the next day; made-to-order goods →
+    within ``made_to_order_hours`` of payment. ``paid_at`` is local time."""
+    if made_to_order:
+        return (paid_at + timedelta(hours=made_to_order_hours)).date()
+    if in_stock and paid_at.time() < cutoff:
+        return paid_at.date()
+    return paid_at.date() + timedelta(days=1)
+
+
+# --- Order verification (SHP-03 / SHP-04) --------------------------------------------------------
+@dataclass(frozen=True)
+class LineFacts:
+    name: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+
+OUT_OF_STOCK = "out_of_stock"
+PRICE_ANOMALY = "price_anomaly"
+ADDRESS_ERROR = "address_error"
+GOODS_ERROR = "goods_error"
+
+
+def order_verification_problems(
+    *,
+    lines: list[LineFacts],
+    declared_total: Decimal | None,
+    address_parts: dict[str, str],
+    in_stock: bool,
+    made_to_order: bool,
+) -> list[tuple[str, str]]:
+    """What is wrong with an order: a list of (kind, detail); empty means verified."""
+    problems: list[tuple[str, str]] = []
+    if not lines:
+        problems.append((GOODS_ERROR, "no goods lines"))
+    for line in lines:
+        if not line.name.strip() or line.quantity <= 0:
+            problems.append((GOODS_ERROR, f"{line.name}: name or quantity missing"))
+        if line.unit_price <= 0 or line.amount != line.unit_price * line.quantity:
+            problems.append(
+                (
+                    PRICE_ANOMALY,
+                    f"{line.name}: {line.quantity} x {line.unit_price} != {line.amount}",
+                )
+            )
+    total = sum((line.amount for line in lines), Decimal("0"))
+    if declared_total is not None and total != declared_total:
+        problems.append((PRICE_ANOMALY, f"lines total {total} != order amount {declared_total}"))
+    missing = [k for k, v in address_parts.items() if not (v or "").strip()]
+    if missing:
+        problems.append((ADDRESS_ERROR, "missing: " + ", ".join(missing)))
+    if not in_stock and not made_to_order:
+        problems.append((OUT_OF_STOCK, "not in stock"))
+    return problems
+
+
+# --- Shipment stages (SHP-06 / SHP-07) -----------------------------------------------------------
+NOT_PRINTED = "not_printed"
+PRINTED = "printed"
+PACKED = "packed"
+SHIPPED = "shipped"
+FINISHED = "finished"
+
+SHIPPED_STATES = frozenset(
+    {"picked_up", "in_transit", "at_station", "out_for_delivery", "delivery_failed"}
+)
+FINISHED_STATES = frozenset({"delivered", "returning", "returned", "cancelled", "lost"})
+
+
+def shipment_stage(state: str) -> str:
+    if state == "created":
+        return NOT_PRINTED
+    if state == "printed":
+        return PRINTED
+    if state == "packed":
+        return PACKED
+    if state in SHIPPED_STATES:
+        return SHIPPED
+    return FINISHED
+
+
+# What a modification does at each stage (SHP-06).
+MODIFY_EDIT = "edit"  # not printed: edit and note
+MODIFY_EDIT_PRINTED = "edit_printed"  # printed: edit on the printed waybill and note
+MODIFY_REPRINT = "reprint"  # packed: retrieve the parcel, re-print
+MODIFY_AFTERSALES = "aftersales"  # shipped: hand to after-sales
+MODIFY_REFUSED = "refused"  # finished: nothing to change
+
+
+def modification_route(state: str) -> str:
+    return {
+        NOT_PRINTED: MODIFY_EDIT,
+        PRINTED: MODIFY_EDIT_PRINTED,
+        PACKED: MODIFY_REPRINT,
+        SHIPPED: MODIFY_AFTERSALES,
+    }.get(shipment_stage(state), MODIFY_REFUSED)
+
+
+# What a cancellation does at each stage (SHP-07).
+CANCEL_VOID = "void"  # not printed: void the order
+CANCEL_RETRIEVE = "retrieve"  # printed or packed: retrieve waybill / parcel, then refund
+CANCEL_RECALL = "recall"  # shipped: after-sales recall
+CANCEL_REFUSED = "refused"
+
+
+def cancellation_route(state: str) -> str:
+    return {
+        NOT_PRINTED: CANCEL_VOID,
+        PRINTED: CANCEL_RETRIEVE,
+        PACKED: CANCEL_RETRIEVE,
+        SHIPPED: CANCEL_RECALL,
+    }.get(shipment_stage(state), CANCEL_REFUSED)
+
+
+def modification_remark(field: str, old: str, new: str, on: date, name: str, *, template: str):
+    """SHP-06 remark: "customer requested X changed to Y, done — date, name".
+
+    ``template`` is the (translated) format with {field}, {old}, {new}, {date}, {name}."""
+    return template.format(field=field, old=old, new=new, date=on.strftime("%Y.%m.%d"), name=name)
+
+
+# --- Delivery (DLV-01..03) -----------------------------------------------------------------------
+def names_match(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a or "").casefold() == re.sub(r"\s+", "", b or "").casefold()
+
+
+def inspection_is_abnormal(*, packing_intact: bool, count_matches: bool, appearance_ok: bool):
+    """DLV-02/03: packing, count or appearance wrong. Product quality is never judged here."""
+    return not (packing_intact and count_matches and appearance_ok)
+
+
+def id_number_mask(id_number: str) -> str:
+    """SHP-09: keep the first 3 and last 4 characters of an ID number, mask the rest."""
+    value = (id_number or "").strip()
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# --- Returns (RET-04) ----------------------------------------------------------------------------
+COMPANY = "company"
+CUSTOMER = "customer"
+
+
+@dataclass(frozen=True)
+class FreightSplit:
+    return_leg_payer: str  # who finally pays the customer's return leg
+    outbound_leg_payer: str  # who pays shipping the exchange (or nothing for a refund)
+    customer_prepays_return: bool  # customer pays the return leg up front
+    refund_return_freight_on_receipt: bool  # we refund the prepaid return leg once received
+
+
+def freight_responsibility(*, quality_problem: bool) -> FreightSplit:
+    """RET-04: quality problem → company pays both ways (the customer prepays the return and is
+    refunded on receipt); otherwise the customer pays the return leg."""
+    if quality_problem:
+        return FreightSplit(COMPANY, COMPANY, True, True)
+    return FreightSplit(CUSTOMER, COMPANY, True, False)
+
+
+def return_acceptable(*, intact: bool, box_complete: bool, resaleable: bool) -> bool:
+    """RET-03: intact goods, complete box, resaleable."""
+    return intact and box_complete and resaleable
+
+
+def exchange_may_ship(*, return_received: bool, supervisor_approved: bool) -> bool:
+    """RET-07: no exchange ships before the return is received, unless a supervisor approved."""
+    return return_received or supervisor_approved
+
+
+# --- Retention (DLV-06 / SHP-11) -----------------------------------------------------------------
+def years_before(moment: datetime, years: int) -> datetime:
+    """The same calendar moment ``years`` earlier (29 February → 28 February)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def retention_due(completed_at: datetime | None, *, years: int, now: datetime) -> bool:
+    """Completed more than ``years`` ago; never before."""
+    return completed_at is not None and completed_at < years_before(now, years)

@@ -1,0 +1,11 @@
+"""Thin Celery tasks of the shipments domain."""
+
+from celery import shared_task
+
+
+@shared_task(name="courier.tasks_shipments.retention_anonymise")
+def retention_anonymise() -> dict:
+    """DLV-06 / SHP-11: nightly; idempotent (anonymised orders are skipped)."""
+    from courier.services.retention import retention_anonymise as run
+
+    return run()

@@ -1,0 +1,1 @@
+"""Pure rule arithmetic of the staffing app (no database)."""

@@ -1,0 +1,146 @@
+"""ATT-01, ATT-02: a day's punches against its roster sessions; correction rules. Pure."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .common import RuleResult, rule
+
+PRESENT, LATE, LEFT_EARLY, LATE_LEFT_EARLY = "present", "late", "left_early", "late_left_early"
+MISSING_PUNCH, ABSENT, ON_LEAVE = "missing_punch", "absent", "on_leave"
+
+
+@dataclass(frozen=True)
+class DayResult:
+    status: str
+    late_minutes: int = 0
+    early_minutes: int = 0
+    missing_punches: int = 0
+
+
+def _nearest(sessions, at, index):
+    return min(range(len(sessions)), key=lambda i: abs((sessions[i][index] - at).total_seconds()))
+
+
+def attendance_evaluate(
+    sessions: list[tuple[dt.datetime, dt.datetime]],
+    punches: list[tuple[dt.datetime, str]],
+    *,
+    grace_minutes: int = 0,
+    on_leave: bool = False,
+) -> DayResult:
+    """Each session needs a clock-in by its start (plus grace) and a clock-out after its end.
+
+    A punch belongs to the session whose start (clock-in) or end (clock-out) is nearest.
+    No punch at all is absence; some but not all punches is a missing punch.
+    """
+    if on_leave:
+        return DayResult(ON_LEAVE)
+    if not punches:
+        return DayResult(ABSENT, missing_punches=2 * len(sessions))
+    ins = [[] for _ in sessions]
+    outs = [[] for _ in sessions]
+    for at, direction in punches:
+        if direction == "in":
+            ins[_nearest(sessions, at, 0)].append(at)
+        else:
+            outs[_nearest(sessions, at, 1)].append(at)
+    late = early = missing = 0
+    grace = dt.timedelta(minutes=grace_minutes)
+    for (start, end), session_ins, session_outs in zip(sessions, ins, outs, strict=True):
+        if session_ins:
+            first = min(session_ins)
+            if first > start + grace:
+                late += int((first - start).total_seconds() // 60)
+        else:
+            missing += 1
+        if session_outs:
+            last = max(session_outs)
+            if last < end:
+                early += int(-(-(end - last).total_seconds() // 60))
+        else:
+            missing += 1
+    if missing:
+        status = MISSING_PUNCH
+    elif late and early:
+        status = LATE_LEFT_EARLY
+    elif late:
+        status = LATE
+    elif early:
+        status = LEFT_EARLY
+    else:
+        status = PRESENT
+    return DayResult(status, late, early, missing)
+
+
+def correction_deadline(punch_at: dt.datetime, window_hours: int) -> dt.datetime:
+    """ATT-02: a forgotten punch is explained within the window (2 days) of when it was due."""
+    return punch_at + dt.timedelta(hours=window_hours)
+
+
+def correction_rules_check(
+    *,
+    punch_at: dt.datetime,
+    filed_at: dt.datetime,
+    window_hours: int,
+    approved_this_month: int,
+    monthly_limit: int,
+    approver_is_direct_supervisor: bool | None = None,
+) -> list[RuleResult]:
+    deadline = correction_deadline(punch_at, window_hours)
+    days = window_hours / 24
+    days_txt = f"{days:g}"
+    n = approved_this_month + 1
+    results = [
+        rule(
+            "not_future",
+            "Past punch",
+            "已发生的打卡",
+            punch_at <= filed_at,
+            ("The forgotten punch is in the past.", "补卡时间已过去。"),
+            ("A punch in the future cannot be corrected.", "不能为将来的时间补卡。"),
+        ),
+        rule(
+            "deadline",
+            "Explained in time",
+            "按时说明",
+            filed_at <= deadline,
+            (
+                f"Explained within {days_txt} days.",
+                f"已在 {days_txt} 日内说明。",
+            ),
+            (
+                f"A forgotten punch must be explained within {days_txt} days; it now counts as "
+                "leaving post.",
+                f"忘记打卡须于 {days_txt} 日内向主管说明，逾期视为离岗、脱岗。",
+            ),
+        ),
+        rule(
+            "monthly_limit",
+            "Corrections this month",
+            "本月补卡次数",
+            n <= monthly_limit,
+            (
+                f"Correction {n} of at most {monthly_limit} this month.",
+                f"本月第 {n} 次补卡（上限 {monthly_limit} 次）。",
+            ),
+            (
+                f"At most {monthly_limit} punch corrections are approved per month.",
+                f"补卡申请每月不得超过 {monthly_limit} 次。",
+            ),
+        ),
+    ]
+    if approver_is_direct_supervisor is not None:
+        results.append(
+            rule(
+                "direct_supervisor",
+                "Direct supervisor",
+                "直属主管审批",
+                approver_is_direct_supervisor,
+                ("Approved by the direct supervisor.", "由直属主管审批。"),
+                (
+                    "Only the employee's direct supervisor may decide this correction.",
+                    "只有员工的直属主管才能审批补卡。",
+                ),
+            )
+        )
+    return results

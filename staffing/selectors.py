@@ -1,0 +1,261 @@
+"""Reads of the staffing app for one use case each, with the related rows they need."""
+
+import datetime as dt
+
+from django.db.models import Q
+
+from staffing.models import (
+    CorrectionState,
+    Employee,
+    Holiday,
+    LeaveRequest,
+    Punch,
+    PunchCorrection,
+    RequestState,
+    RosterEntry,
+    RosterKind,
+    SwapRequest,
+)
+from staffing.models.swaps import OPEN_STATES
+from staffing.rules.leave import LeaveFacts
+from staffing.rules.swaps import SwapFacts
+
+CHANGED = [RosterEntry.Cause.SWAP, RosterEntry.Cause.SWAP_BACK, RosterEntry.Cause.LEAVE]
+
+
+def employee_for_user(user) -> Employee | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Employee.objects.select_related("supervisor").filter(user=user).first()
+
+
+def holiday_dates(start: dt.date, end: dt.date) -> set[dt.date]:
+    return set(
+        Holiday.objects.filter(date__range=(start, end), kind=Holiday.Kind.HOLIDAY).values_list(
+            "date", flat=True
+        )
+    )
+
+
+def month_range(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = day.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def roster_entries(employee_ids, dates, *, kind=RosterKind.DUTY):
+    return (
+        RosterEntry.objects.filter(employee_id__in=employee_ids, date__in=dates, kind=kind)
+        .select_related("shift_type", "employee")
+        .prefetch_related("shift_type__sessions")
+    )
+
+
+def employee_roster(employee: Employee, start: dt.date, end: dt.date):
+    """Published entries of both rosters, with the holiday flag the page shows."""
+    return (
+        RosterEntry.objects.filter(
+            employee=employee, date__range=(start, end), status=RosterEntry.Status.PUBLISHED
+        )
+        .select_related("shift_type", "swap", "leave")
+        .prefetch_related("shift_type__sessions")
+        .order_by("date", "kind")
+    )
+
+
+def on_duty(department_id: int, dates) -> dict[dt.date, list[RosterEntry]]:
+    """Who works on each of ``dates`` (published duty roster, excluding approved leave)."""
+    result = {d: [] for d in dates}
+    qs = (
+        RosterEntry.objects.filter(
+            employee__department_id=department_id,
+            date__in=list(dates),
+            kind=RosterKind.DUTY,
+            status=RosterEntry.Status.PUBLISHED,
+            shift_type__isnull=False,
+            leave__isnull=True,
+        )
+        .select_related("employee", "shift_type")
+        .order_by("date", "shift_type__code", "employee__number")
+    )
+    for entry in qs:
+        result[entry.date].append(entry)
+    return result
+
+
+def swap_entries(
+    swap: SwapRequest, *, lock: bool = False
+) -> dict[tuple[int, dt.date], RosterEntry]:
+    """The duty entries of both people on the swap's days; with ``lock``, rows are locked in
+    primary-key order first (no joins under FOR UPDATE) and then read fresh."""
+    qs = RosterEntry.objects.filter(
+        employee_id__in=[swap.requester_id, swap.colleague_id],
+        date__in=swap.dates(),
+        kind=RosterKind.DUTY,
+        status=RosterEntry.Status.PUBLISHED,
+    ).order_by("pk")
+    if lock:
+        list(qs.select_for_update().values_list("pk", flat=True))
+    qs = qs.select_related("shift_type").prefetch_related("shift_type__sessions")
+    return {(e.employee_id, e.date): e for e in qs}
+
+
+def swap_facts(
+    swap: SwapRequest, *, approver: Employee | None = None, entries=None, now=None
+) -> SwapFacts:
+    entries = entries if entries is not None else swap_entries(swap)
+    people = [swap.requester_id, swap.colleague_id]
+    starts, changes, unchanged = [], True, True
+    for day in swap.dates():
+        pair = [entries.get((pid, day)) for pid in people]
+        if None in pair:
+            changes = False
+            continue
+        if pair[0].shift_type_id == pair[1].shift_type_id:
+            changes = False
+        if any(e.change_cause in CHANGED for e in pair):
+            unchanged = False
+        starts += [e.starts_at() for e in pair if e.is_working]
+    holidays = holiday_dates(min(swap.dates()), max(swap.dates()))
+    holiday_duty = any(e.is_working and e.date in holidays for e in entries.values())
+    first, last = month_range(swap.date)
+    month_count = (
+        SwapRequest.objects.filter(
+            requester_id=swap.requester_id,
+            state=RequestState.APPROVED,
+            date__range=(first, last),
+        )
+        .exclude(pk=swap.pk)
+        .count()
+    )
+    near = {d + dt.timedelta(days=k) for d in swap.dates() for k in (-1, 0, 1)}
+    # Filing is refused next to any open or approved swap; at approval only approved ones count
+    # (of two requests filed at once, the first approved wins and the other is then refused).
+    states = [RequestState.APPROVED] if approver else [*OPEN_STATES, RequestState.APPROVED]
+    adjacent = (
+        SwapRequest.objects.filter(
+            Q(requester_id__in=people) | Q(colleague_id__in=people),
+            Q(date__in=near) | Q(back_date__in=near),
+            state__in=states,
+        )
+        .exclude(pk=swap.pk)
+        .exists()
+    )
+    return SwapFacts(
+        requested_at=swap.requested_at,
+        first_start=min(starts) if starts else None,
+        changes_something=changes and unchanged,
+        holiday_duty=holiday_duty,
+        month_count=month_count,
+        adjacent_swap=adjacent,
+        handover_note=swap.handover_note,
+        has_supervisor=swap.requester.supervisor_id is not None,
+        approver_is_direct_supervisor=(
+            None if approver is None else approver.pk == swap.requester.supervisor_id
+        ),
+    )
+
+
+def leave_facts(leave: LeaveRequest, *, approver: Employee | None = None) -> LeaveFacts:
+    entry = leave.entry
+    start = entry.starts_at() if entry.is_working and entry.kind == RosterKind.DUTY else None
+    swapped = entry.change_cause in (RosterEntry.Cause.SWAP, RosterEntry.Cause.SWAP_BACK) or (
+        SwapRequest.objects.filter(
+            Q(requester_id=entry.employee_id) | Q(colleague_id=entry.employee_id),
+            Q(date=entry.date) | Q(back_date=entry.date),
+            state__in=[*OPEN_STATES, RequestState.APPROVED],
+        ).exists()
+    )
+    duplicate = (
+        LeaveRequest.objects.filter(entry=entry, state__in=[*OPEN_STATES, RequestState.APPROVED])
+        .exclude(pk=leave.pk)
+        .exists()
+        or entry.leave_id is not None
+    )
+    agreed = None
+    if leave.cover_id and leave.cover_answered_at is not None:
+        agreed = leave.state not in (RequestState.REJECTED,)
+    elif leave.state == RequestState.AWAITING_SUPERVISOR and leave.leave_type.needs_cover:
+        agreed = False
+    return LeaveFacts(
+        requested_at=leave.requested_at,
+        shift_start=start,
+        notice_hours=leave.leave_type.notice_hours,
+        needs_cover=leave.leave_type.needs_cover,
+        has_cover=leave.cover_id is not None,
+        cover_is_requester=leave.cover_id == leave.requester_id,
+        cover_agreed=agreed,
+        swapped=swapped,
+        holiday_duty=entry.is_working and bool(holiday_dates(entry.date, entry.date)),
+        late_shift=entry.is_working and entry.shift_type.is_late,
+        addressed_to_direct_supervisor=(
+            leave.requester.supervisor_id is not None
+            and leave.addressed_to_id == leave.requester.supervisor_id
+        ),
+        duplicate=duplicate,
+        approver_is_direct_supervisor=(
+            None if approver is None else approver.pk == leave.requester.supervisor_id
+        ),
+    )
+
+
+def corrections_approved_in_month(employee_id: int, day: dt.date, *, exclude=None) -> int:
+    first, last = month_range(day)
+    qs = PunchCorrection.objects.filter(
+        employee_id=employee_id, state=CorrectionState.APPROVED, date__range=(first, last)
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.count()
+
+
+def punches_between(employee_id: int, start: dt.datetime, end: dt.datetime):
+    return list(
+        Punch.objects.filter(employee_id=employee_id, at__range=(start, end))
+        .order_by("at")
+        .values_list("at", "direction")
+    )
+
+
+def pending_for_supervisor(supervisor: Employee) -> dict:
+    """The supervisor's approval page: open requests of their own direct reports."""
+    swaps = list(
+        SwapRequest.objects.filter(
+            requester__supervisor=supervisor, state=RequestState.AWAITING_SUPERVISOR
+        )
+        .select_related("requester", "colleague", "requester__supervisor")
+        .order_by("date", "pk")
+    )
+    leaves = list(
+        LeaveRequest.objects.filter(
+            requester__supervisor=supervisor, state=RequestState.AWAITING_SUPERVISOR
+        )
+        .select_related(
+            "requester", "requester__supervisor", "cover", "leave_type", "entry__shift_type"
+        )
+        .order_by("entry__date", "pk")
+    )
+    corrections = list(
+        PunchCorrection.objects.filter(
+            employee__supervisor=supervisor, state=CorrectionState.PENDING
+        )
+        .select_related("employee")
+        .order_by("date", "pk")
+    )
+    return {"swaps": swaps, "leaves": leaves, "corrections": corrections}
+
+
+def requests_for_colleague(employee: Employee) -> dict:
+    """Swaps and leave covers waiting for this employee's answer."""
+    return {
+        "swaps": list(
+            SwapRequest.objects.filter(
+                colleague=employee, state=RequestState.AWAITING_COLLEAGUE
+            ).select_related("requester")
+        ),
+        "covers": list(
+            LeaveRequest.objects.filter(
+                cover=employee, state=RequestState.AWAITING_COLLEAGUE
+            ).select_related("requester", "entry__shift_type", "leave_type")
+        ),
+    }

@@ -1,0 +1,340 @@
+"""Employee and supervisor pages (non-admin, the admin's look, both languages).
+
+Views only collect input and call services; every refusal is shown rule by rule in the user's
+language."""
+
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from staffing import selectors
+from staffing.forms import (
+    AnswerForm,
+    CorrectionForm,
+    HandoverForm,
+    LeaveForm,
+    SwapForm,
+)
+from staffing.models import (
+    CalendarFeed,
+    Direction,
+    HandoverNote,
+    LeaveRequest,
+    Punch,
+    PunchCorrection,
+    RosterKind,
+    SwapRequest,
+)
+from staffing.services import attendance as attendance_services
+from staffing.services import handover as handover_services
+from staffing.services import leave as leave_services
+from staffing.services import swaps as swap_services
+from staffing.services.errors import StaffingError
+from staffing.services.roster import calendar_feed_get_or_create
+
+
+class EmployeePageMixin(LoginRequiredMixin):
+    """The logged-in person's Employee profile; the page wears the admin's look."""
+
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.employee = selectors.employee_for_user(request.user)
+        if self.employee is None:
+            raise PermissionDenied(_("Your login has no employee profile."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(admin.site.each_context(self.request))
+        context.update(
+            has_permission=True,
+            title=self.title,
+            employee=self.employee,
+            is_supervisor=self.employee.reports.exists(),
+        )
+        return context
+
+
+def show_error(request, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+class RosterView(EmployeePageMixin, TemplateView):
+    """My roster, my requests, and what waits for my answer."""
+
+    template_name = "staffing/roster.html"
+    title = gettext_lazy("My roster")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        start, end = today - dt.timedelta(days=7), today + dt.timedelta(days=28)
+        entries = list(selectors.employee_roster(self.employee, start, end))
+        holidays = selectors.holiday_dates(start, end)
+        feed = calendar_feed_get_or_create(self.employee)
+        context.update(
+            duty=[e for e in entries if e.kind == RosterKind.DUTY],
+            cleaning=[e for e in entries if e.kind == RosterKind.CLEANING and e.duty],
+            holidays=holidays,
+            today=today,
+            waiting=selectors.requests_for_colleague(self.employee),
+            my_swaps=SwapRequest.objects.filter(requester=self.employee)
+            .select_related("colleague")
+            .order_by("-requested_at")[:10],
+            my_leaves=LeaveRequest.objects.filter(requester=self.employee)
+            .select_related("leave_type", "entry")
+            .order_by("-requested_at")[:10],
+            my_corrections=PunchCorrection.objects.filter(employee=self.employee)[:10],
+            handovers=HandoverNote.objects.filter(
+                acknowledged_at__isnull=True,
+                entry__date__range=(today - dt.timedelta(days=1), today),
+                author__department_id=self.employee.department_id,
+            )
+            .exclude(author=self.employee)
+            .select_related("author", "entry__shift_type"),
+            feed_url=self.request.build_absolute_uri(
+                reverse("staffing:calendar", args=[feed.token])
+            ),
+        )
+        return context
+
+
+class SwapCreateView(EmployeePageMixin, FormView):
+    template_name = "staffing/form.html"
+    form_class = SwapForm
+    title = gettext_lazy("Request a shift swap")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "employee": self.employee}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            swap_services.swap_request_create(
+                requester=self.employee,
+                colleague=data["colleague"],
+                date=data["date"],
+                back_date=data["back_date"],
+                reason=data["reason"],
+                handover_note=data["handover_note"],
+            )
+        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+            show_error(self.request, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Swap requested; your colleague has been asked."))
+        return redirect("staffing:roster")
+
+
+class LeaveCreateView(EmployeePageMixin, FormView):
+    template_name = "staffing/form.html"
+    form_class = LeaveForm
+    title = gettext_lazy("Request leave")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "employee": self.employee}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            leave_services.leave_request_create(
+                requester=self.employee,
+                entry=data["entry"],
+                leave_type=data["leave_type"],
+                addressed_to=data["addressed_to"],
+                cover=data["cover"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+            show_error(self.request, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Leave requested."))
+        return redirect("staffing:roster")
+
+
+class CorrectionCreateView(EmployeePageMixin, FormView):
+    template_name = "staffing/form.html"
+    form_class = CorrectionForm
+    title = gettext_lazy("Explain a forgotten punch")
+
+    def form_valid(self, form):
+        try:
+            attendance_services.punch_correction_file(
+                employee=self.employee,
+                direction=form.cleaned_data["direction"],
+                at=form.punch_at(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+            show_error(self.request, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Punch correction sent to your supervisor."))
+        return redirect("staffing:roster")
+
+
+class HandoverCreateView(EmployeePageMixin, FormView):
+    template_name = "staffing/form.html"
+    form_class = HandoverForm
+    title = gettext_lazy("Write a handover note")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "employee": self.employee}
+
+    def form_valid(self, form):
+        try:
+            handover_services.handover_note_write(
+                author=self.employee,
+                entry=form.cleaned_data["entry"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+            show_error(self.request, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Handover note written."))
+        return redirect("staffing:roster")
+
+
+class PostActionView(EmployeePageMixin, View):
+    """A one-click POST that calls one service and returns to ``next_url``."""
+
+    next_url = "staffing:roster"
+    success = ""
+
+    def act(self, request, pk):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        try:
+            self.act(request, pk)
+        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+            show_error(request, exc)
+        except (SwapRequest.DoesNotExist, LeaveRequest.DoesNotExist):
+            raise Http404 from None
+        except (PunchCorrection.DoesNotExist, HandoverNote.DoesNotExist):
+            raise Http404 from None
+        else:
+            messages.success(request, self.success)
+        return redirect(self.next_url)
+
+
+class SwapAnswerView(PostActionView):
+    success = gettext_lazy("Answer sent.")
+
+    def act(self, request, pk):
+        form = AnswerForm(request.POST)
+        if not form.is_valid():
+            raise StaffingError(_("Choose to agree or decline."))
+        swap_services.swap_request_answer(
+            pk,
+            colleague=self.employee,
+            accept=form.cleaned_data["accept"] == "yes",
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class LeaveAnswerView(PostActionView):
+    success = gettext_lazy("Answer sent.")
+
+    def act(self, request, pk):
+        form = AnswerForm(request.POST)
+        if not form.is_valid():
+            raise StaffingError(_("Choose to agree or decline."))
+        leave_services.leave_request_answer(
+            pk,
+            cover=self.employee,
+            accept=form.cleaned_data["accept"] == "yes",
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class SwapCancelView(PostActionView):
+    success = gettext_lazy("Request cancelled.")
+
+    def act(self, request, pk):
+        swap_services.swap_request_cancel(pk, requester=self.employee)
+
+
+class LeaveCancelView(PostActionView):
+    success = gettext_lazy("Request cancelled.")
+
+    def act(self, request, pk):
+        leave_services.leave_request_cancel(pk, requester=self.employee)
+
+
+class HandoverAcknowledgeView(PostActionView):
+    success = gettext_lazy("Handover acknowledged.")
+
+    def act(self, request, pk):
+        handover_services.handover_note_acknowledge(pk, by=self.employee)
+
+
+class PunchView(EmployeePageMixin, View):
+    """ATT-01: clock in or out from the web (source: web)."""
+
+    def post(self, request):
+        direction = request.POST.get("direction")
+        if direction not in Direction.values:
+            messages.error(request, _("Choose clock in or clock out."))
+        else:
+            punch = attendance_services.punch_record(
+                self.employee, direction=direction, source=Punch.Source.WEB
+            )
+            messages.success(
+                request,
+                _("%(what)s recorded at %(time)s.")
+                % {
+                    "what": punch.get_direction_display(),
+                    "time": timezone.localtime(punch.at).strftime("%H:%M"),
+                },
+            )
+        return redirect("staffing:roster")
+
+
+def calendar_feed(request, token):
+    """An iCalendar feed of one employee's published roster; the secret token is the key."""
+    from icalendar import Calendar, Event
+
+    feed = get_object_or_404(CalendarFeed.objects.select_related("employee"), token=token)
+    today = timezone.localdate()
+    cal = Calendar()
+    cal.add("prodid", "-//courier ops//staffing roster//")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{feed.employee.name} roster")
+    stamp = timezone.now()
+    entries = selectors.employee_roster(
+        feed.employee, today - dt.timedelta(days=30), today + dt.timedelta(days=90)
+    )
+    for entry in entries:
+        if entry.kind == RosterKind.DUTY:
+            for i, (start, end) in enumerate(entry.session_times(), start=1):
+                event = Event()
+                event.add("uid", f"roster-{entry.pk}-{i}@courier")
+                event.add("dtstamp", stamp)
+                event.add("dtstart", start)
+                event.add("dtend", end)
+                event.add("summary", str(entry.shift_type))
+                if entry.leave_id:
+                    event.add("description", _("On leave"))
+                cal.add_component(event)
+        elif entry.duty:
+            event = Event()
+            event.add("uid", f"roster-{entry.pk}@courier")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", entry.date)
+            event.add("dtend", entry.date + dt.timedelta(days=1))
+            event.add("summary", entry.duty)
+            cal.add_component(event)
+    return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,139 @@
+"""Registry of partner-owned test objects for the API security matrix and schemathesis.
+
+THE CONTRACT, for every app that adds endpoints under ``/api/v1/``
+==================================================================
+
+Create ``tests/<app>/api_objects.py`` (found automatically: any ``tests/**/api_objects.py``) and
+register one factory per kind of object a path parameter or a body link points at::
+
+    from tests.api_registry import partner_object
+
+    @partner_object("courier.Shipment", paths=["shipments/{waybill_no}"])
+    def shipment(partner):
+        return ShipmentFactory(partner=partner)        # everything it needs, owned by `partner`
+
+    @partner_object(
+        "tracking.TrackingEvent",
+        paths=["shipments/{waybill_no}/events/{id}"],
+        params=lambda ev: {"waybill_no": ev.shipment.waybill_no, "id": ev.pk},
+    )
+    def tracking_event(partner):
+        return TrackingEventFactory(shipment=ShipmentFactory(partner=partner))
+
+- ``model`` ("app_label.ModelName"): what the factory returns. Body fields declared with
+  ``PartnerOwnedRelatedField``/``PartnerOwnedSlugRelatedField`` on that model are checked with it.
+- ``paths``: *path keys*. A key is the operation's path relative to ``/api/v1/``, cut right after
+  its LAST path parameter, without leading/trailing slashes. ``/api/v1/shipments/{waybill_no}/``,
+  ``/api/v1/shipments/{waybill_no}/cancel/`` and ``/api/v1/shipments/{waybill_no}/events/`` all
+  use ``"shipments/{waybill_no}"``; ``/api/v1/shipments/{waybill_no}/events/{id}/`` uses
+  ``"shipments/{waybill_no}/events/{id}"``. The key's first segment also names the collection
+  (``/api/v1/shipments/``) whose list the matrix checks with these objects.
+- ``params(obj) -> dict`` (optional): the path parameter values for ``obj``; by default each
+  ``{name}`` is ``getattr(obj, name)``, and ``{id}``/``{pk}`` is ``obj.pk``.
+
+What the tests then do with no edit (``tests/courier/api/test_security_matrix.py``): read the
+OpenAPI schema; for EVERY operation with a path parameter, partner B (a key with every scope)
+calls it with partner A's object and must get 404 ``not_found`` with A's row and history
+unchanged (so a nested POST must look its parent up before validating the body); every
+paginated list called by B returns no row of A's (also with each ``ordering`` value and each
+filter set to A's identifiers), while A sees its own; every body field with ``x-partner-link``
+(emitted by ``PartnerOwnedRelatedField``) given A's object answers 400 naming that field, and
+given B's own object does not. An operation whose path key has no factory, or a link whose model
+has no factory, FAILS the matrix. schemathesis then fuzzes every operation (no 5xx, responses
+match the schema).
+"""
+
+import importlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+API_PREFIX = "/api/v1/"
+_PARAM = re.compile(r"\{([^}/]+)\}")
+
+
+@dataclass(frozen=True)
+class PartnerObject:
+    model: str | None
+    make: Callable
+    paths: tuple[str, ...]
+    params: Callable | None = None
+
+    def path_params(self, obj, key: str) -> dict:
+        if self.params is not None:
+            return {k: str(v) for k, v in self.params(obj).items()}
+        values = {}
+        for name in _PARAM.findall(key):
+            value = obj.pk if name in ("id", "pk") else getattr(obj, name)
+            values[name] = str(value)
+        return values
+
+
+REGISTRY: list[PartnerObject] = []
+
+
+def partner_object(model: str | None = None, *, paths: Iterable[str] = (), params=None):
+    """Register ``make(partner) -> instance`` for the given model label and path keys."""
+    paths = tuple(p.strip("/") for p in paths)
+
+    def register(make):
+        for existing in REGISTRY:
+            clash = set(existing.paths) & set(paths)
+            if clash:
+                raise ValueError(f"path key(s) {sorted(clash)} registered twice")
+        REGISTRY.append(PartnerObject(model=model, make=make, paths=paths, params=params))
+        return make
+
+    return register
+
+
+_discovered = False
+
+
+def discover() -> list[PartnerObject]:
+    """Import every ``tests/**/api_objects.py`` once; returns the registry."""
+    global _discovered
+    if not _discovered:
+        root = Path(__file__).resolve().parent
+        for path in sorted(root.rglob("api_objects.py")):
+            module = ".".join(("tests", *path.relative_to(root).with_suffix("").parts))
+            importlib.import_module(module)
+        _discovered = True
+    return REGISTRY
+
+
+def path_key(path: str, prefix: str = API_PREFIX) -> str | None:
+    """The registry key of an OpenAPI path (None when it has no path parameter)."""
+    rel = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")
+    last = None
+    for match in _PARAM.finditer(rel):
+        last = match
+    if last is None:
+        return None
+    return rel[: last.end()].strip("/")
+
+
+def for_path(key: str) -> PartnerObject | None:
+    return next((e for e in discover() if key in e.paths), None)
+
+
+def for_model(label: str) -> PartnerObject | None:
+    label = label.lower()
+    return next((e for e in discover() if e.model and e.model.lower() == label), None)
+
+
+def for_collection(collection: str) -> list[tuple[PartnerObject, str]]:
+    """Entries (with the key) whose key starts with ``collection/{`` (the list's objects)."""
+    collection = collection.strip("/")
+    found = []
+    for entry in discover():
+        for key in entry.paths:
+            rest = key[len(collection) + 1 :]
+            if key.startswith(collection + "/{") and "/" not in rest:
+                found.append((entry, key))
+    return found
+
+
+def fill(path: str, values: dict) -> str:
+    return _PARAM.sub(lambda m: values[m.group(1)], path)

@@ -1,0 +1,238 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from complaints.models import Complaint, ComplaintAttachment, State
+from complaints.services import complaint_accept
+from tests.complaints.factories import complaint_new
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _steps(client, c):
+    html = client.get(f"/admin/complaints/complaint/{c.pk}/change/").content.decode()
+    return re.findall(r'data-step="([a-z_]+)"', html)
+
+
+def test_admin_shows_only_allowed_transitions_as_buttons(org, client):
+    """CMP-06: the admin shows the transitions the person may run now as buttons: an agent sees
+    accept and escalate on a new complaint, a supervisor also cancel; verdicts for supervisors
+    once the complaint is being handled."""
+    c = complaint_new(org.agent.user)
+    client.force_login(org.agent.user)
+    assert _steps(client, c) == ["accept", "escalate", "work_order", "rectification"]
+    client.force_login(org.supervisor.user)
+    assert _steps(client, c) == ["accept", "cancel", "escalate", "work_order", "rectification"]
+    complaint_accept(c, user=org.agent.user)
+    assert _steps(client, c) == [
+        "investigate",
+        "cancel",
+        "escalate",
+        "verdict",
+        "work_order",
+        "rectification",
+    ]
+
+
+def test_admin_button_runs_the_service_with_history(org, client):
+    """CMP-06: pressing a button calls the service; the history names the person."""
+    c = complaint_new(org.agent.user)
+    client.force_login(org.agent.user)
+    url = f"/admin/complaints/complaint/{c.pk}/step/accept/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"expected_state": "received"})
+    assert response.status_code == 302
+    c.refresh_from_db()
+    assert c.state == State.ACCEPTED
+    assert c.history.first().history_user == org.agent.user
+    assert _steps(client, c) == ["investigate", "escalate", "work_order", "rectification"]
+
+
+def test_admin_stale_button_gets_a_clear_message(org, client):
+    """CMP-06: someone else moved the complaint meanwhile: the second click changes nothing and
+    says so."""
+    c = complaint_new(org.agent.user)
+    client.force_login(org.agent.user)
+    complaint_accept(c, user=org.supervisor.user)
+    response = client.post(
+        f"/admin/complaints/complaint/{c.pk}/step/investigate/",
+        {"expected_state": "received"},
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    c.refresh_from_db()
+    assert c.state == State.ACCEPTED
+
+
+def test_admin_add_goes_through_the_service(org, client):
+    """CMP-01: a complaint entered in the admin gets its deadlines from the policy."""
+    client.force_login(org.agent.user)
+    response = client.post(
+        "/admin/complaints/complaint/add/",
+        {
+            "channel": "hotline",
+            "customer_name": "李女士",
+            "customer_phone": "13900000000",
+            "customer_email": "",
+            "kind": "complaint",
+            "category": "delay",
+            "description": "延误",
+            "received_at_0": "2026-03-02",
+            "received_at_1": "10:00:00",
+            "severity": "major",
+            "assigned_agent": org.agent.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    c = Complaint.objects.get()
+    assert (c.customer_name, c.severity, c.created_by) == ("李女士", "major", org.agent.user)
+    assert (c.resolve_by - c.received_at).total_seconds() == 240 * 60
+
+
+def test_attachment_is_served_only_to_permitted_staff(org, client, settings, tmp_path):
+    """CMP-01: attachments are private: a person without view permission gets 403."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    c = complaint_new(
+        org.agent.user, attachments=[SimpleUploadedFile("p.jpg", b"\xff\xd8\xffdata")]
+    )
+    att = ComplaintAttachment.objects.get(complaint=c)
+    url = f"/admin/complaints/complaint/{c.pk}/attachment/{att.pk}/"
+    client.force_login(UserFactory(username="no-perms"))
+    assert client.get(url).status_code == 403
+    client.force_login(org.agent.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\xff\xd8\xffdata"
+
+
+def test_survey_results_page_and_bad_review_action(org, client):
+    """CMP-13, CMP-10: the survey list shows results per agent and category; a bad answer is
+    recorded as a bad review naming the agent (G16) by a supervisor's action."""
+    from django.utils import timezone
+
+    from complaints.models import BadReview, Survey
+    from complaints.services import survey_answer
+
+    c = complaint_new(org.agent.user, assigned_agent=org.agent)
+    survey = Survey.objects.create(
+        complaint=c,
+        token="t" * 20,
+        agent=org.agent,
+        category="delay",
+        created_at=timezone.now(),
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    survey_answer(survey.token, score=1, comment="客服小王很不耐烦")
+    client.force_login(org.supervisor.user)
+    page = client.get("/admin/complaints/survey/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="survey-results"' in html and org.agent.name in html
+    response = client.post(
+        "/admin/complaints/survey/",
+        {"action": "bad_review", "_selected_action": [survey.pk]},
+    )
+    assert response.status_code == 302
+    review = BadReview.objects.get()
+    assert (review.employee, review.survey, review.score_posting) == (org.agent, survey, "posted")
+
+
+def test_service_level_import_page(org, client):
+    """CMP-12: daily figures imported from a CSV in the admin; the list shows the 30-day rates."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from complaints.models import ServiceLevelDay
+
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    today = timezone.localdate()
+    csv = (
+        "day,orders_received,orders_within_24h,calls_offered,calls_answered\n"
+        f"{today - dt.timedelta(days=1)},10,10,100,99\n"
+    ).encode()
+    upload = SimpleUploadedFile("figures.csv", csv, content_type="text/csv")
+    response = client.post("/admin/complaints/servicelevelday/import/", {"file": upload})
+    assert response.status_code == 302
+    assert ServiceLevelDay.objects.get().calls_answered == 99
+    html = client.get("/admin/complaints/servicelevelday/").content.decode()
+    assert "99.00%" in html and "100.00%" in html
+
+
+def test_admin_verdict_and_work_order_pages(org, client):
+    """CMP-06, CMP-09, CMP-10: a supervisor decides a substantiated verdict against the agent
+    (G5 posted) and sends a work order to a senior agent, from the complaint's page."""
+    from staffing.models import ScoreEvent
+
+    c = complaint_new(org.agent.user, assigned_agent=org.agent)
+    complaint_accept(c, user=org.agent.user)
+    client.force_login(org.supervisor.user)
+    base = f"/admin/complaints/complaint/{c.pk}/step/"
+    r = client.post(
+        base + "verdict/", {"substantiated": "on", "against": org.agent.pk, "findings": "属实"}
+    )
+    assert r.status_code == 302
+    assert ScoreEvent.objects.get().employee == org.agent
+    assert "overturn_verdict" in _steps(client, c)
+    r = client.post(base + "work_order/", {"assignee": org.senior.pk, "instructions": "跟进到底"})
+    assert r.status_code == 302
+    assert c.work_orders.get().assignee == org.senior
+    r = client.post(base + "overturn_verdict/", {"reason": "复核不成立"})
+    assert r.status_code == 302
+    assert sorted(ScoreEvent.objects.values_list("points", flat=True)) == [-3, 3]
+
+
+def test_incident_opened_in_the_admin_goes_through_the_service(org, client):
+    """INC-01: a special incident opened in the admin needs the named HQ group members."""
+    from complaints.models import Incident
+
+    client.force_login(org.manager.user)
+    data = {
+        "title": "暴雪",
+        "kind": "special",
+        "description": "封路",
+        "occurred_at_0": "2026-03-02",
+        "occurred_at_1": "10:00:00",
+        "on_site_group": "",
+    }
+    refused = client.post("/admin/complaints/incident/add/", data, follow=True)
+    assert "HQ group" in refused.content.decode()
+    assert not Incident.objects.exists()
+    ok = client.post(
+        "/admin/complaints/incident/add/", {**data, "coordination_members": [org.hq.pk]}
+    )
+    assert ok.status_code == 302
+    assert list(Incident.objects.get().coordination_members.all()) == [org.hq]
+
+
+def test_admin_add_refused_by_the_service_shows_the_message(org, client):
+    """CMP-01: a complaint without any contact is refused with the service's message, not a
+    server error, and nothing is saved."""
+    client.force_login(org.agent.user)
+    response = client.post(
+        "/admin/complaints/complaint/add/",
+        {
+            "channel": "hotline",
+            "customer_name": "李女士",
+            "customer_phone": "",
+            "customer_email": "",
+            "kind": "complaint",
+            "category": "delay",
+            "description": "延误",
+            "received_at_0": "2026-03-02",
+            "received_at_1": "10:00:00",
+            "severity": "ordinary",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "phone or email" in response.content.decode()
+    assert not Complaint.objects.exists()
