@@ -8,6 +8,7 @@ Prints ratios:
   no COUNT(*) over the whole table on PostgreSQL).
 
     .venv/bin/python bench/bench_shipments.py                      # 2,000 vs 20,000 rows
+    BENCH_LARGE=300000 .venv/bin/python bench/bench_shipments.py    # any size
     BENCH_FULL=1 DATABASE_URL=postgres://... .venv/bin/python bench/bench_shipments.py
                                                                    # 2,000 vs 1,000,000 rows
 
@@ -36,6 +37,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 FULL = os.environ.get("BENCH_FULL") == "1"
 SMALL, LARGE = (2_000, 1_000_000) if FULL else (2_000, 20_000)
+LARGE = int(os.environ.get("BENCH_LARGE", LARGE))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
 BATCH = 5_000
 

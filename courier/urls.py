@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/v1/", include("courier.api.urls")),
     path("staff/", include("staffing.urls")),
     path("scoring/", include("staffing.scoring_urls")),
+    path("complaints/", include("complaints.urls")),
 ]

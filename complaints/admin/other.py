@@ -106,6 +106,34 @@ class RectificationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     inlines = [MeasureInline]
 
 
+@admin.register(RectificationMeasure)
+class RectificationMeasureAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """CMP-08: owners report measures done; supervisors record their checks."""
+
+    list_display = ["description", "owner", "due_on", "done_at", "rectification"]
+    list_filter = ["due_on"]
+    actions = ["mark_done", "check_passed"]
+
+    def _each(self, request, queryset, call):
+        for measure in queryset:
+            try:
+                call(measure)
+            except services.ComplaintError as exc:
+                messages.error(request, f"{measure}: {' '.join(exc.messages)}")
+
+    @admin.action(description=_("Report as done"))
+    def mark_done(self, request, queryset):
+        self._each(request, queryset, lambda m: services.measure_done(m, user=request.user))
+
+    @admin.action(description=_("Supervision check: carried out as required"))
+    def check_passed(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda m: services.supervision_check_record(m, user=request.user, passed=True),
+        )
+
+
 @admin.register(WorkOrder)
 class WorkOrderAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "assignee", "due_at", "state", "done_at"]

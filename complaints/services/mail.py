@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +30,7 @@ def solution_mail_send(complaint_id: int) -> bool:
 
 
 def survey_url(survey: Survey) -> str:
-    try:
-        path = reverse("complaints:survey", kwargs={"token": survey.token})
-    except NoReverseMatch:  # the project's urls.py mounts complaints.urls at /complaints/
-        path = f"/complaints/survey/{survey.token}/"
+    path = reverse("complaints:survey", kwargs={"token": survey.token})
     return settings.COMPLAINTS_PUBLIC_BASE_URL.rstrip("/") + path
 
 

@@ -236,3 +236,29 @@ def test_admin_add_refused_by_the_service_shows_the_message(org, client):
     assert response.status_code == 200
     assert "phone or email" in response.content.decode()
     assert not Complaint.objects.exists()
+
+
+def test_measure_done_and_checked_from_the_admin(org, client):
+    """CMP-08: the owner reports a measure done and a supervisor records the check in the admin."""
+    import datetime as dt
+
+    from complaints.models import SupervisionCheck
+    from complaints.services import rectification_open
+
+    c = complaint_new(org.agent.user)
+    r = rectification_open(
+        c,
+        user=org.supervisor.user,
+        problem="漏扫",
+        measures=[{"description": "培训", "owner": org.senior, "due_on": dt.date(2026, 4, 1)}],
+    )
+    measure = r.measures.get()
+    url = "/admin/complaints/rectificationmeasure/"
+    client.force_login(org.senior.user)
+    client.post(url, {"action": "mark_done", "_selected_action": [measure.pk]})
+    client.force_login(org.supervisor.user)
+    client.post(url, {"action": "check_passed", "_selected_action": [measure.pk]})
+    measure.refresh_from_db()
+    assert measure.done_at is not None
+    check = SupervisionCheck.objects.get(measure=measure)
+    assert (check.passed, check.checked_by) == (True, org.supervisor.user)

@@ -27,7 +27,7 @@ from complaints.services.mail import survey_url
 from tests.complaints.factories import complaint_new
 from tests.courier.factories import ShipmentFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.complaints.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _closed(org, category="delay", **kw):

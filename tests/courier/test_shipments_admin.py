@@ -280,3 +280,44 @@ def test_history_page(client, boss):
     shipment = intake().shipment
     response = client.get(f"/admin/courier/shipment/{shipment.pk}/history/")
     assert response.status_code == 200
+
+
+def test_every_shipments_admin_page_renders(client, boss):
+    """SHP-11, SHP-12, INC-04, RET-06: each admin list and change page of the shipments domain
+    opens (with its workflow buttons) for a real object."""
+    from courier.models import CashHandover, DeskInstruction, ReturnRequest
+    from courier.services.desk import desk_instruction_issue
+    from courier.services.returns import return_request_create
+
+    shipment = intake(cod_amount=Decimal("10"), in_stock=False).shipment
+    desk_instruction_issue("printing", "注意", user=boss, shipment=shipment)
+    exc = exception_record(shipment, user=boss, kind="damage", cause="破", photos=[photo()])
+    delivered = ShipmentFactory(state="delivered")
+    rr = return_request_create(delivered, user=boss, kind="return", reason="不要了")
+    slip = recall_issue(
+        ShipmentFactory(state="in_transit"), user=boss, reason="x", courier_name="老赵"
+    )
+    cash = CashHandover.objects.create(
+        shipment=shipment, amount=Decimal("10"), collected_by=boss, collected_at=shipment.created_at
+    )
+    objects = {
+        "order": shipment.order,
+        "shipment": shipment,
+        "deskinstruction": DeskInstruction.objects.get(text="注意"),
+        "orderexception": shipment.order.exceptions.first(),
+        "deliveryexception": exc,
+        "insuranceclaim": exc.insurance_claim,
+        "returnrequest": ReturnRequest.objects.get(pk=rr.pk),
+        "recallslip": slip,
+        "cashhandover": cash,
+        "evidencephoto": exc.photos.get(),
+    }
+    for name, obj in objects.items():
+        assert client.get(f"/admin/courier/{name}/").status_code == 200, name
+        assert client.get(f"/admin/courier/{name}/{obj.pk}/change/").status_code == 200, name
+    assert client.get("/admin/courier/dispatchsettings/").status_code == 200
+    assert client.get("/admin/courier/station/").status_code == 200
+    assert client.get("/admin/courier/compensationproposal/").status_code == 200
+    assert client.get("/admin/courier/order/add/").status_code == 200
+    page = client.get(f"/admin/courier/returnrequest/{rr.pk}/change/").content.decode()
+    assert f"/admin/courier/returnrequest/{rr.pk}/do/approve/" in page

@@ -277,3 +277,38 @@ def test_urgent_desk_instruction_needs_name_and_date(ops):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         DeskInstruction.objects.create(desk="warehouse", text="x", urgent=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_transitions_apply_once():
+    """SHP-06: two desks pressing "printed" at the same moment: the row lock lets one win, the
+    other gets a conflict; the waybill counts one print and one history row for it."""
+    import threading
+
+    from django.db import connections
+
+    user = UserFactory(username="ops2", is_superuser=True)
+    shipment = intake(user=user).shipment
+    barrier = threading.Barrier(2)
+    results = []
+
+    def press():
+        try:
+            barrier.wait()
+            shipment_transition(Shipment(pk=shipment.pk), "print_waybill", user=user)
+            results.append("ok")
+        except StateConflict:
+            results.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["conflict", "ok"]
+    shipment.refresh_from_db()
+    assert (shipment.state, shipment.print_count) == ("printed", 1)
+    assert shipment.history.filter(state="printed").count() == 1
