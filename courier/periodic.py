@@ -57,6 +57,13 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab={"minute": "40", "hour": "3"},
     ),
     PeriodicJob(
+        name="shipments-invalid-records-cleanup",
+        task="courier.tasks_shipments.invalid_records_cleanup",
+        description="SHP-11: voids never-printed waybills of orders that failed or never "
+        "finished verification and were abandoned (SHIPMENTS_INVALID_ABANDON_DAYS).",
+        crontab={"minute": "50", "hour": "3"},
+    ),
+    PeriodicJob(
         name="webhooks-dispatch-due",
         task="courier.tasks_webhooks.webhook_deliveries_dispatch",
         description="Sends webhook deliveries whose (re)try time has come.",

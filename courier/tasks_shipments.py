@@ -9,3 +9,11 @@ def retention_anonymise() -> dict:
     from courier.services.retention import retention_anonymise as run
 
     return run()
+
+
+@shared_task(name="courier.tasks_shipments.invalid_records_cleanup")
+def invalid_records_cleanup() -> dict:
+    """SHP-11: nightly; idempotent (voided waybills are no longer ``created``)."""
+    from courier.services.cleanup import invalid_records_cleanup as run
+
+    return run()

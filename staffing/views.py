@@ -113,98 +113,90 @@ class RosterView(EmployeePageMixin, TemplateView):
         return context
 
 
-class SwapCreateView(EmployeePageMixin, FormView):
+class ServiceFormView(EmployeePageMixin, FormView):
+    """A form page whose valid input goes to one service (``perform``); a refusal re-shows it."""
+
     template_name = "staffing/form.html"
+    success = ""
+    form_takes_employee = True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "employee": self.employee} if self.form_takes_employee else kwargs
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+            show_error(self.request, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success)
+        return redirect("staffing:roster")
+
+
+class SwapCreateView(ServiceFormView):
     form_class = SwapForm
     title = gettext_lazy("Request a shift swap")
+    success = gettext_lazy("Swap requested; your colleague has been asked.")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "employee": self.employee}
-
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            swap_services.swap_request_create(
-                requester=self.employee,
-                colleague=data["colleague"],
-                date=data["date"],
-                back_date=data["back_date"],
-                reason=data["reason"],
-                handover_note=data["handover_note"],
-            )
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
-            show_error(self.request, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Swap requested; your colleague has been asked."))
-        return redirect("staffing:roster")
+        swap_services.swap_request_create(
+            requester=self.employee,
+            colleague=data["colleague"],
+            date=data["date"],
+            back_date=data["back_date"],
+            reason=data["reason"],
+            handover_note=data["handover_note"],
+        )
 
 
-class LeaveCreateView(EmployeePageMixin, FormView):
-    template_name = "staffing/form.html"
+class LeaveCreateView(ServiceFormView):
     form_class = LeaveForm
     title = gettext_lazy("Request leave")
+    success = gettext_lazy("Leave requested.")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "employee": self.employee}
-
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            leave_services.leave_request_create(
-                requester=self.employee,
-                entry=data["entry"],
-                leave_type=data["leave_type"],
-                addressed_to=data["addressed_to"],
-                cover=data["cover"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
-            show_error(self.request, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Leave requested."))
-        return redirect("staffing:roster")
+        leave_services.leave_request_create(
+            requester=self.employee,
+            entry=data["entry"],
+            leave_type=data["leave_type"],
+            addressed_to=data["addressed_to"],
+            cover=data["cover"],
+            reason=data["reason"],
+        )
 
 
-class CorrectionCreateView(EmployeePageMixin, FormView):
-    template_name = "staffing/form.html"
+class CorrectionCreateView(ServiceFormView):
     form_class = CorrectionForm
     title = gettext_lazy("Explain a forgotten punch")
+    success = gettext_lazy("Punch correction sent to your supervisor.")
+    form_takes_employee = False
 
-    def form_valid(self, form):
-        try:
-            attendance_services.punch_correction_file(
-                employee=self.employee,
-                direction=form.cleaned_data["direction"],
-                at=form.punch_at(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
-            show_error(self.request, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Punch correction sent to your supervisor."))
-        return redirect("staffing:roster")
+    def perform(self, form):
+        attendance_services.punch_correction_file(
+            employee=self.employee,
+            direction=form.cleaned_data["direction"],
+            at=form.punch_at(),
+            reason=form.cleaned_data["reason"],
+        )
 
 
-class HandoverCreateView(EmployeePageMixin, FormView):
-    template_name = "staffing/form.html"
+class HandoverCreateView(ServiceFormView):
     form_class = HandoverForm
     title = gettext_lazy("Write a handover note")
+    success = gettext_lazy("Handover note written.")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "employee": self.employee}
-
-    def form_valid(self, form):
-        try:
-            handover_services.handover_note_write(
-                author=self.employee,
-                entry=form.cleaned_data["entry"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
-            show_error(self.request, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Handover note written."))
-        return redirect("staffing:roster")
+    def perform(self, form):
+        handover_services.handover_note_write(
+            author=self.employee,
+            entry=form.cleaned_data["entry"],
+            body=form.cleaned_data["body"],
+        )
 
 
 class PostActionView(EmployeePageMixin, View):

@@ -34,3 +34,13 @@ def fast_password_hashing():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     hashers.get_hashers.cache_clear()
     hashers.get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Messages built outside a request (services, tasks) come in English, so tests can assert the
+    msgid; requests still choose their language through LocaleMiddleware (zh-hans by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

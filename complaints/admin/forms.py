@@ -97,3 +97,40 @@ def step_form(step: str, data=None, files=None) -> forms.Form:
     for name in STEPS[step][1]:
         form.fields[name] = FIELDS[name]()
     return form
+
+
+# INC-02: the steps of an open incident in the admin → (button label, form fields)
+INCIDENT_STEPS = {
+    "report": (_("Write the incident report"), ["cause", "handling", "lessons"]),
+    "meeting": (_("Record the review meeting"), ["held_on", "attendees", "conclusions"]),
+    "close": (_("Close the incident"), []),
+}
+
+INCIDENT_FIELDS = {
+    "cause": lambda: forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 3})),
+    "handling": lambda: forms.CharField(
+        label=_("Handling"), widget=forms.Textarea(attrs={"rows": 3})
+    ),
+    "lessons": lambda: forms.CharField(
+        label=_("Lessons and prevention"), widget=forms.Textarea(attrs={"rows": 3})
+    ),
+    "held_on": lambda: forms.DateField(label=_("Held on")),
+    "attendees": lambda: forms.ModelMultipleChoiceField(
+        label=_("Attendees"), queryset=Employee.objects.filter(is_active=True)
+    ),
+    "conclusions": lambda: forms.CharField(
+        label=_("Conclusions"), widget=forms.Textarea(attrs={"rows": 4})
+    ),
+}
+
+
+def incident_step_form(step: str, data=None, *, instance=None) -> forms.Form:
+    """The report form starts from the report already written (it can be revised)."""
+    initial = {}
+    report = getattr(instance, "report", None) if instance is not None else None
+    if step == "report" and report is not None:
+        initial = {f: getattr(report, f) for f in ("cause", "handling", "lessons")}
+    form = forms.Form(data, initial=initial)
+    for name in INCIDENT_STEPS[step][1]:
+        form.fields[name] = INCIDENT_FIELDS[name]()
+    return form

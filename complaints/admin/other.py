@@ -15,11 +15,8 @@ from complaints.models import (
     ComplaintClaim,
     ComplaintSettings,
     Escalation,
-    Incident,
-    IncidentReport,
     Rectification,
     RectificationMeasure,
-    ReviewMeeting,
     ServiceLevelDay,
     SlaPolicy,
     Survey,
@@ -162,73 +159,6 @@ class ComplaintClaimAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     @admin.action(description=_("Reject"))
     def reject(self, request, queryset):
         self._decide(request, queryset, False)
-
-
-class ReportInline(admin.StackedInline):
-    model = IncidentReport
-    extra = 0
-    can_delete = False
-    readonly_fields = ["cause", "handling", "lessons", "written_by", "written_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class MeetingInline(admin.TabularInline):
-    model = ReviewMeeting
-    extra = 0
-    can_delete = False
-    readonly_fields = ["held_on", "conclusions", "recorded_by"]
-    exclude = ["attendees"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-INCIDENT_FIELDS = [
-    "title",
-    "kind",
-    "description",
-    "occurred_at",
-    "project_manager",
-    "coordination_members",
-    "on_site_group",
-    "harmed_company",
-    "handled_in_pre_handling",
-    "complaints",
-    "shipments",
-]
-
-
-@admin.register(Incident)
-class IncidentAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
-    """INC-01/02: opened here through the service; reports and meetings shown below."""
-
-    list_display = ["title", "kind", "occurred_at", "harmed_company", "state"]
-    list_filter = ["kind", "state", "harmed_company"]
-    fields = INCIDENT_FIELDS
-    filter_horizontal = ["coordination_members"]
-    raw_id_fields = ["complaints", "shipments"]
-    inlines = [ReportInline, MeetingInline]
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj else []
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        created = services.incident_open(
-            user=request.user, **{f: data.get(f) for f in INCIDENT_FIELDS}
-        )
-        obj.pk = created.pk
-
-    def save_related(self, request, form, formsets, change):
-        """The service already linked members, complaints and shipments."""
 
 
 @admin.register(Survey)

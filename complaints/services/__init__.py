@@ -14,9 +14,11 @@ from .followup import (
 )
 from .incidents import (
     incident_close,
+    incident_create,
     incident_open,
     incident_report_required,
     incident_report_write,
+    loss_incident_open,
     review_meeting_record,
 )
 from .lifecycle import (
@@ -69,9 +71,11 @@ __all__ = [
     "complaint_solution_send",
     "escalation_target",
     "incident_close",
+    "incident_create",
     "incident_open",
     "incident_report_required",
     "incident_report_write",
+    "loss_incident_open",
     "measure_done",
     "rectification_evaluate",
     "rectification_open",

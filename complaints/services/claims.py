@@ -14,6 +14,7 @@ from django_fsm import has_transition_perm
 from complaints.models import ComplaintClaim, ComplaintSettings
 
 from .common import ComplaintError, complaint_lock, now
+from .incidents import loss_incident_open
 
 
 def _amount(value) -> Decimal | None:
@@ -71,6 +72,8 @@ def complaint_claim_file(
             claim.amount = exc.compensation_proposal.amount
         claim._history_user = user
         claim.save()
+        if kind == ComplaintClaim.Kind.COMPENSATION:
+            loss_incident_open(c, user=user, cause=cause)
     return claim
 
 

@@ -34,9 +34,43 @@ def incident_open(
     """INC-01: a general incident is run by the project manager; a special one by an HQ
     coordination group with named members."""
     _perm(user)
+    return incident_create(
+        user=user,
+        title=title,
+        kind=kind,
+        description=description,
+        occurred_at=occurred_at,
+        project_manager=project_manager,
+        coordination_members=coordination_members,
+        on_site_group=on_site_group,
+        harmed_company=harmed_company,
+        handled_in_pre_handling=handled_in_pre_handling,
+        complaints=complaints,
+        shipments=shipments,
+    )
+
+
+def incident_create(
+    *,
+    user,
+    title: str,
+    kind: str,
+    description: str,
+    occurred_at,
+    project_manager=None,
+    coordination_members=(),
+    on_site_group: str = "",
+    harmed_company: bool = False,
+    handled_in_pre_handling: bool = False,
+    complaints=(),
+    shipments=(),
+    require_manager: bool = True,
+) -> Incident:
+    """The write behind ``incident_open`` without the staff permission check: also used when
+    the system opens an incident itself (a loss claim triggers the emergency plan)."""
     if not (title or "").strip() or not (description or "").strip():
         raise ComplaintError(_("Give the incident a title and a description."))
-    if kind == Incident.Kind.GENERAL and project_manager is None:
+    if kind == Incident.Kind.GENERAL and project_manager is None and require_manager:
         raise ComplaintError(_("A general incident is run by a named project manager."))
     if kind == Incident.Kind.SPECIAL and not coordination_members:
         raise ComplaintError(_("A special incident needs the named members of the HQ group."))
@@ -121,3 +155,63 @@ def incident_close(incident, *, user) -> Incident:
         inc._history_user = user
         inc.save()
     return inc
+
+
+def _loss_project_manager(c):
+    """The project manager who runs a loss's emergency plan: the first manager up the line of
+    the complaint's current handler (staffing), else the first active manager."""
+    from staffing.models import Employee
+
+    person = c.escalated_to or c.assigned_agent
+    seen = set()
+    while person is not None and person.pk not in seen:
+        seen.add(person.pk)
+        if person.is_active and person.user.groups.filter(name="manager").exists():
+            return person
+        person = person.supervisor
+    return (
+        Employee.objects.filter(is_active=True, user__groups__name="manager", user__is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def loss_incident_open(c, *, user, cause: str = "") -> tuple[Incident, bool]:
+    """CMP-11 / INC-03: a loss claim triggers the emergency plan. Opens (once per complaint and
+    shipment) a general incident linking both, run by a project manager, and notifies the
+    project manager and the complaint's handler. Call inside the claim's transaction with the
+    complaint locked; returns ``(incident, created)``."""
+    from courier.services.notifications import notification_send
+
+    existing = (
+        Incident.objects.filter(complaints=c, shipments=c.shipment_id, kind=Incident.Kind.GENERAL)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    manager = _loss_project_manager(c)
+    incident = incident_create(
+        user=user,
+        title=_("Lost shipment %(waybill)s (complaint #%(pk)s)")
+        % {"waybill": c.shipment, "pk": c.pk},
+        kind=Incident.Kind.GENERAL,
+        description=(cause or "").strip() or _("Shipment lost; compensation proposed."),
+        occurred_at=now(),
+        project_manager=manager,
+        harmed_company=True,
+        complaints=[c],
+        shipments=[c.shipment_id],
+        require_manager=False,
+    )
+    handler = c.escalated_to or c.assigned_agent
+    recipients = [e.user for e in (manager, handler) if e is not None]
+    notification_send(
+        recipients,
+        _("Emergency plan: shipment %(waybill)s lost (complaint #%(pk)s)")
+        % {"waybill": c.shipment, "pk": c.pk},
+        _("A general incident was opened for the loss; run the emergency plan."),
+        link=f"/admin/complaints/incident/{incident.pk}/change/",
+        dedupe_key=f"incident:{incident.pk}:opened",
+    )
+    return incident, True

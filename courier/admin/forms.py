@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courier.models import DeliveryException, DeskInstruction, Order, ReturnRequest, Station
+from courier.services.orders import ORDER_INPUT_FIELDS
 
 from .actions import MultipleFileField
 
@@ -20,36 +21,7 @@ class OrderIntakeForm(forms.ModelForm):
 
     class Meta:
         model = Order
-        fields = [
-            "partner",
-            "channel",
-            "partner_ref",
-            "sender_name",
-            "sender_phone",
-            "sender_province",
-            "sender_city",
-            "sender_district",
-            "sender_address",
-            "recipient_name",
-            "recipient_phone",
-            "recipient_province",
-            "recipient_city",
-            "recipient_district",
-            "recipient_address",
-            "weight_kg",
-            "volume_m3",
-            "dangerous_goods",
-            "fragile",
-            "keep_upright",
-            "moisture_sensitive",
-            "appearance_requirements",
-            "required_arrival_at",
-            "transport_mode",
-            "goods_amount",
-            "paid_at",
-            "in_stock",
-            "made_to_order",
-        ]
+        fields = ["partner", *ORDER_INPUT_FIELDS]
 
     def clean_required_arrival_at(self):
         value = self.cleaned_data.get("required_arrival_at")

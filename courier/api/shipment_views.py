@@ -1,6 +1,8 @@
 """Shipments and returns for partners: create (idempotent by key and by partner reference),
 list (``state``, ``updated_after``), detail by waybill number, modify, cancel, returns."""
 
+import functools
+
 import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -29,6 +31,20 @@ from courier.selectors import returns_listing, shipment_detail_queryset, shipmen
 from courier.services.orders import order_intake, shipment_modify
 from courier.services.returns import return_request_create
 from courier.services.shipments import StateConflict, shipment_cancel
+
+
+@functools.cache
+def _detail_serializer() -> ShipmentDetailSerializer:
+    """One read-only serializer whose fields are built once per process (building a
+    ModelSerializer's fields costs more than the rest of the response); ``to_representation``
+    keeps no per-call state, so sharing it between requests and threads is safe."""
+    serializer = ShipmentDetailSerializer(context={})
+    serializer.fields  # noqa: B018 - build and bind the fields now
+    return serializer
+
+
+def shipment_detail_data(shipment: Shipment) -> dict:
+    return _detail_serializer().to_representation(shipment)
 
 
 class ShipmentFilter(django_filters.FilterSet):
@@ -91,9 +107,13 @@ class ShipmentViewSet(
         lines = [dict(line) for line in data.pop("lines")]
         cod_amount = data.pop("cod_amount")
         result = order_intake(self.partner, data, lines, user=request.user, cod_amount=cod_amount)
-        shipment = shipment_detail_queryset().get(pk=result.shipment.pk)
+        if result.created:  # the objects just written, lines included: nothing to read back
+            shipment = result.shipment
+            shipment.order = result.order
+        else:
+            shipment = shipment_detail_queryset().get(pk=result.shipment.pk)
         return Response(
-            ShipmentDetailSerializer(shipment).data,
+            shipment_detail_data(shipment),
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 

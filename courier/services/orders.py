@@ -143,6 +143,18 @@ def _exceptions_create(order: Order, problems, *, user) -> list[OrderException]:
     return created
 
 
+def _lines_cache(order: Order, lines: list[OrderLine]) -> None:
+    """Remember the lines just written as ``order.lines.all()`` (as ``prefetch_related`` does),
+    so answering the create reads nothing back."""
+    queryset = order.lines.order_by("id")
+    queryset._result_cache = sorted(lines, key=lambda line: line.pk)
+    queryset._prefetch_done = True
+    order._prefetched_objects_cache = {"lines": queryset}
+
+
+WAYBILL_ATTEMPTS = 5
+
+
 @dataclass(frozen=True)
 class Intake:
     order: Order
@@ -181,29 +193,42 @@ def order_intake(
         errors.setdefault("cod_amount", []).append(_("Must not be negative."))
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            order.promised_dispatch_date = promised_dispatch_for(order)
-            problems = order_verify_problems(order, built)
-            _verification_mark(order, problems, user=user)
-            order._history_user = user
-            order.save()
-            for line in built:
-                line.order = order
-            bulk_create_with_history(built, OrderLine, default_user=user)
-            _exceptions_create(order, problems, user=user)
-            shipment = shipment_create(
-                order, user=user, cod_amount=cod_amount, dedicated_agent=dedicated_agent
+    # One transaction without savepoints; a (very rare) waybill number collision rolls it back
+    # and the whole write is tried again with a fresh number.
+    for attempt in range(WAYBILL_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                order.promised_dispatch_date = promised_dispatch_for(order)
+                problems = order_verify_problems(order, built)
+                _verification_mark(order, problems, user=user)
+                order._history_user = user
+                order.save()
+                for line in built:
+                    line.order = order
+                bulk_create_with_history(built, OrderLine, default_user=user)
+                _lines_cache(order, built)
+                _exceptions_create(order, problems, user=user)
+                shipment = shipment_create(
+                    order,
+                    user=user,
+                    cod_amount=cod_amount,
+                    dedicated_agent=dedicated_agent,
+                    retry=False,
+                )
+            break
+        except IntegrityError:
+            existing = (
+                Shipment.objects.select_related("order", "partner")
+                .filter(partner=partner, order__partner_ref=ref, kind="original")
+                .first()
             )
-    except IntegrityError:
-        existing = (
-            Shipment.objects.select_related("order", "partner")
-            .filter(partner=partner, order__partner_ref=ref, kind="original")
-            .first()
-        )
-        if existing is None:
-            raise
-        return Intake(existing.order, existing, False)
+            if existing is not None:
+                return Intake(existing.order, existing, False)
+            if attempt + 1 == WAYBILL_ATTEMPTS:
+                raise
+            for obj in (order, *built):  # rolled back: insert them again
+                obj.pk = None
+                obj._state.adding = True
     return Intake(order, shipment, True)
 
 

@@ -77,10 +77,18 @@ def waybill_number_new() -> str:
 
 
 def shipment_create(
-    order: Order, *, user, cod_amount=0, kind: str = "original", dedicated_agent=None
+    order: Order,
+    *,
+    user,
+    cod_amount=0,
+    kind: str = "original",
+    dedicated_agent=None,
+    retry: bool = True,
 ) -> Shipment:
-    """A waybill for ``order`` with a fresh number (retried on the rare collision)."""
-    for _attempt in range(5):
+    """A waybill for ``order`` with a fresh number (retried on the rare collision, in a savepoint;
+    ``retry=False``: no savepoint, the caller retries its whole transaction on IntegrityError)."""
+
+    def build() -> Shipment:
         shipment = Shipment(
             waybill_number=waybill_number_new(),
             order=order,
@@ -90,6 +98,14 @@ def shipment_create(
             dedicated_agent=dedicated_agent,
         )
         shipment._history_user = user
+        return shipment
+
+    if not retry:
+        shipment = build()
+        shipment.save()
+        return shipment
+    for _attempt in range(5):
+        shipment = build()
         try:
             with transaction.atomic():
                 shipment.save()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.models import Complaint, ComplaintAttachment, State
@@ -56,6 +57,7 @@ def test_admin_stale_button_gets_a_clear_message(org, client):
     c = complaint_new(org.agent.user)
     client.force_login(org.agent.user)
     complaint_accept(c, user=org.supervisor.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         f"/admin/complaints/complaint/{c.pk}/step/investigate/",
         {"expected_state": "received"},
@@ -69,6 +71,7 @@ def test_admin_stale_button_gets_a_clear_message(org, client):
 def test_admin_add_goes_through_the_service(org, client):
     """CMP-01: a complaint entered in the admin gets its deadlines from the policy."""
     client.force_login(org.agent.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         "/admin/complaints/complaint/add/",
         {
@@ -203,6 +206,7 @@ def test_incident_opened_in_the_admin_goes_through_the_service(org, client):
         "occurred_at_1": "10:00:00",
         "on_site_group": "",
     }
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     refused = client.post("/admin/complaints/incident/add/", data, follow=True)
     assert "HQ group" in refused.content.decode()
     assert not Incident.objects.exists()
@@ -217,6 +221,7 @@ def test_admin_add_refused_by_the_service_shows_the_message(org, client):
     """CMP-01: a complaint without any contact is refused with the service's message, not a
     server error, and nothing is saved."""
     client.force_login(org.agent.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         "/admin/complaints/complaint/add/",
         {

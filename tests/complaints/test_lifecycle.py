@@ -237,6 +237,7 @@ def test_concurrent_transitions_exactly_one_wins():
     import threading
 
     from django.db import connection
+    from django.utils import translation
 
     from tests.complaints.factories import org_build
 
@@ -250,7 +251,8 @@ def test_concurrent_transitions_exactly_one_wins():
     def press(user):
         try:
             barrier.wait()
-            complaint_accept(c.pk, user=user, expected_state=State.RECEIVED)
+            with translation.override("en"):
+                complaint_accept(c.pk, user=user, expected_state=State.RECEIVED)
             won.append(user)
         except TransitionConflict as exc:
             lost.append(" ".join(exc.messages))

@@ -172,3 +172,26 @@ def test_reverify_adds_only_new_problems(ops):
     order.save()
     new = order_verify(order, user=ops)
     assert [e.kind for e in new] == ["address_error"]
+
+
+def test_intake_retries_the_whole_write_on_a_waybill_number_collision(monkeypatch):
+    """SHP-02: a generated waybill number that already exists rolls the intake back and writes it
+    again with a fresh number: one order, one line, one history row each, no half-saved rows."""
+    from courier import rules
+    from courier.services import shipments as shipment_services
+
+    partner = PartnerFactory()
+    user = UserFactory(is_superuser=True)
+    first = intake(partner, user, partner_ref="FIRST").shipment
+    numbers = iter([first.waybill_number, rules.waybill_number_from(424242)])
+    monkeypatch.setattr(shipment_services, "waybill_number_new", lambda: next(numbers))
+    result = intake(partner, user, partner_ref="SECOND")
+    assert result.created is True
+    assert result.shipment.waybill_number == rules.waybill_number_from(424242)
+    order = Order.objects.get(partner_ref="SECOND")
+    assert order.pk == result.order.pk
+    assert Order.objects.count() == 2
+    assert OrderLine.objects.filter(order=order).count() == 1
+    assert Shipment.objects.count() == 2
+    assert order.history.count() == 1
+    assert result.shipment.history.count() == 1

@@ -98,8 +98,10 @@ def test_settlement_screen_steps_and_blockers(client, people):
     client.post(reverse("scoring:settlement-step", args=[settlement.pk, "approve"]))
     assert Settlement.objects.get(pk=settlement.pk).state == SettlementState.SETTLED
     assert FundEntry.objects.filter(settlement=settlement).count() == 2  # E1: deduction, fine
-    response = client.get(url)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.context["blockers"] == ["The month is settled and frozen."]
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.context["blockers"] == ["该月已结算并冻结。"]
     assert (
         client.post(reverse("scoring:settlement-step", args=[settlement.pk, "nope"])).status_code
         == 404

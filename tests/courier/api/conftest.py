@@ -31,7 +31,8 @@ def key_client(make_key):
 
     def make(partner=None, scopes=ALL_SCOPES, **kwargs):
         row, plain = make_key(partner, scopes, **kwargs)
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
+        # Tests assert the English msgids; partners who send no Accept-Language get Chinese.
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {plain}", HTTP_ACCEPT_LANGUAGE="en")
         client.key, client.plain, client.partner = row, plain, row.partner
         return client
 

@@ -42,6 +42,12 @@ def test_bad_input_gets_4xx_with_a_code_never_500(key_client):
     assert body["details"]["url"][0]["code"] == "invalid"
     body = _error(post({"url": "https://x.example/h", "colour": "red"}), 400, "invalid")
     assert body["details"] == {"colour": [{"message": "Unknown field.", "code": "unknown_field"}]}
+    body = _error(
+        post({"url": "https://x.example/h", "colour": "red"}, HTTP_ACCEPT_LANGUAGE=""),
+        400,
+        "invalid",
+    )
+    assert body["details"] == {"colour": [{"message": "未知字段。", "code": "unknown_field"}]}
     body = _error(post({"url": "https://x.example/h", "is_active": False}), 400, "invalid")
     assert body["details"]["is_active"][0]["code"] == "read_only"
     _error(post("[1, 2]"), 400, "invalid")
