@@ -48,7 +48,7 @@ class ComplaintSettings(models.Model):
     """The complaint rules' numbers (one row, pk=1), editable in the admin."""
 
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn the assignee at (% of the time)"),
+        _("warn the assignee at (percent of the time)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )

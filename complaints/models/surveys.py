@@ -55,7 +55,12 @@ class ServiceLevelDay(models.Model):
     calls_offered = models.PositiveIntegerField(_("hotline calls offered"), default=0)
     calls_answered = models.PositiveIntegerField(_("hotline calls answered"), default=0)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     history = HistoricalRecords()
 

@@ -194,10 +194,20 @@ class RosterChange(models.Model):
     )
     cause = models.CharField(_("cause"), max_length=16, choices=RosterEntry.Cause.choices)
     old_shift_type = models.ForeignKey(
-        ShiftType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ShiftType,
+        verbose_name=_("old shift type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     new_shift_type = models.ForeignKey(
-        ShiftType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ShiftType,
+        verbose_name=_("new shift type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
     changed_by = models.ForeignKey(
