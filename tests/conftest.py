@@ -1,3 +1,10 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -24,6 +31,71 @@ def celery_eager():
 def real_celery():
     celery_app.conf.task_always_eager = False
     return celery_app
+
+
+class RealWorker:
+    """A ``celery worker`` subprocess on its own queue, reading the test database."""
+
+    def __init__(self):
+        from django.db import connection
+
+        s = connection.settings_dict
+        if connection.vendor == "sqlite":
+            url = f"sqlite:///{s['NAME']}"
+        else:
+            auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+            url = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        self.queue = f"test-{uuid.uuid4().hex[:8]}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "courier",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                self.queue,
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=Path(__file__).resolve().parents[1],
+            env={**os.environ, "DATABASE_URL": url},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output = ""
+
+    def drain(self, timeout: float = 60) -> bool:
+        """Send a heartbeat behind what is queued; the solo worker runs its queue in order, so
+        once the heartbeat lands everything sent before it has run."""
+        from courier.models import Heartbeat
+        from courier.tasks import heartbeat_tick
+
+        heartbeat_tick.apply_async(kwargs={"name": self.queue}, queue=self.queue)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if Heartbeat.objects.filter(pk=self.queue).exists():
+                return True
+            time.sleep(0.3)
+        return Heartbeat.objects.filter(pk=self.queue).exists()
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.output = self.process.communicate(timeout=30)[0]
+        return self.output
+
+
+@pytest.fixture
+def real_worker(real_celery, transactional_db):
+    worker = RealWorker()
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture(autouse=True, scope="session")
