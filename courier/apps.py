@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CourierConfig(AppConfig):
     name = "courier"
     verbose_name = _("Shipments and partners")
+
+    def ready(self):
+        from courier.history_manager import history_descriptor_speedup_install
+
+        history_descriptor_speedup_install()

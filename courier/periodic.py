@@ -60,7 +60,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         name="shipments-invalid-records-cleanup",
         task="courier.tasks_shipments.invalid_records_cleanup",
         description="SHP-11: voids never-printed waybills of orders that failed or never "
-        "finished verification and were abandoned (SHIPMENTS_INVALID_ABANDON_DAYS).",
+        "finished verification and were abandoned (dispatch settings: invalid_abandon_days).",
         crontab={"minute": "50", "hour": "3"},
     ),
     PeriodicJob(

@@ -273,10 +273,6 @@ WEBHOOK_SECRET_GRACE_HOURS = env.int("WEBHOOK_SECRET_GRACE_HOURS", default=24)
 # (tests turn it on for a local receiver).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
-# --- Shipments (issue 4) ---------------------------------------------------------------------
-# SHP-11: a never-printed waybill whose order failed or never finished verification is voided by
-# the nightly clean-up once neither was touched for this many days.
-SHIPMENTS_INVALID_ABANDON_DAYS = env.int("SHIPMENTS_INVALID_ABANDON_DAYS", default=30)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

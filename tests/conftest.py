@@ -116,3 +116,13 @@ def english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def settings_rows_uncached():
+    """Each test starts from its own database: forget settings rows another test cached."""
+    from courier.models import DispatchSettings
+
+    DispatchSettings.cache_clear()
+    yield
+    DispatchSettings.cache_clear()

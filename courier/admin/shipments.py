@@ -542,9 +542,10 @@ class StationAdmin(admin.ModelAdmin):
 
 @admin.register(DispatchSettings)
 class DispatchSettingsAdmin(SimpleHistoryAdmin):
-    """SHP-08: the cut-off and made-to-order lead time ops edit."""
+    """SHP-08: the cut-off and made-to-order lead time; SHP-11: when invalid orders' waybills are
+    voided. Ops edit them here; every process sees an edit within ``CACHE_SECONDS``."""
 
-    list_display = ["__str__", "cutoff_time", "made_to_order_hours"]
+    list_display = ["__str__", "cutoff_time", "made_to_order_hours", "invalid_abandon_days"]
 
     def has_add_permission(self, request):
         return not DispatchSettings.objects.exists()

@@ -1,6 +1,7 @@
 """Orders (SHP-01..05, SHP-08): who sends what to whom, verified before dispatch."""
 
 import datetime
+import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -46,11 +47,20 @@ class TransportMode(models.TextChoices):
 
 
 class DispatchSettings(models.Model):
-    """SHP-08 numbers, one row (pk=1) edited in the admin."""
+    """SHP-08 and SHP-11 numbers, one row (pk=1) edited in the admin."""
 
     cutoff_time = models.TimeField(_("same-day dispatch cut-off"), default=datetime.time(16, 0))
     made_to_order_hours = models.PositiveSmallIntegerField(
         _("made-to-order dispatch within (hours)"), default=48
+    )
+    invalid_abandon_days = models.PositiveSmallIntegerField(
+        _("void waybills of invalid orders untouched for (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "SHP-11: the nightly clean-up voids never-printed waybills of orders whose "
+            "verification failed or never finished and that nobody touched for this long."
+        ),
     )
     history = HistoricalRecords()
 
@@ -61,10 +71,29 @@ class DispatchSettings(models.Model):
     def __str__(self):
         return str(_("Dispatch settings"))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        type(self).cache_clear()
+
+    # Every order intake reads this row; each process keeps it for a few seconds rather than
+    # paying a query per order. An edit in the admin reaches every process within CACHE_SECONDS.
+    CACHE_SECONDS = 30.0
+    _cached: tuple[float, "DispatchSettings"] | None = None
+
     @classmethod
     def current(cls) -> "DispatchSettings":
+        """The settings row (read-only: edit it through the admin or ``save``)."""
+        cached = cls._cached
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
         obj, _created = cls.objects.get_or_create(pk=1)
+        cls._cached = (now + cls.CACHE_SECONDS, obj)
         return obj
+
+    @classmethod
+    def cache_clear(cls) -> None:
+        cls._cached = None
 
 
 class Order(models.Model):
@@ -152,7 +181,7 @@ class Order(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["partner", "recipient_phone_last4", "verified_by"])
 
     class Meta:
         verbose_name = _("order")
@@ -172,13 +201,17 @@ class Order(models.Model):
         return f"{self.partner_id}/{self.partner_ref}"
 
     def save(self, *args, **kwargs):
-        self.recipient_phone_last4 = rules.phone_last4(self.recipient_phone)
+        self.derived_fields_set()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "recipient_phone" in update_fields:
             kwargs["update_fields"] = {*update_fields, "recipient_phone_last4"}
         super().save(*args, **kwargs)
 
     ADDRESS_FIELDS = ("province", "city", "district", "address")
+
+    def derived_fields_set(self) -> None:
+        """Fields computed from others; ``save`` calls it, bulk writers must too."""
+        self.recipient_phone_last4 = rules.phone_last4(self.recipient_phone)
 
     def address_parts(self, who: str = "recipient") -> dict[str, str]:
         return {f"{who}_{p}": getattr(self, f"{who}_{p}") for p in self.ADDRESS_FIELDS}
@@ -200,7 +233,7 @@ class OrderLine(models.Model):
     amount = models.DecimalField(
         _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["order"])
 
     class Meta:
         verbose_name = _("goods line")

@@ -1,20 +1,20 @@
 """SHP-11 "定期整理订单记录，清理无效信息": the nightly clean-up of invalid records.
 
 An order is *invalid* when it was never good enough to ship and nobody touched it for
-``SHIPMENTS_INVALID_ABANDON_DAYS`` days (default 30): its verification is still pending or failed
-(``exception``) and its only waybill is still ``created`` (never printed). Such waybills are voided
-through the ``cancel`` transition, so the row stays (archived for queries and statistics) and
-its history records the clean-up with the reason ``CLEANUP_REASON``. A completed shipment, or any
-shipment past ``created``, is never touched; retention (anonymisation) is a separate job.
+``DispatchSettings.invalid_abandon_days`` days (default 30, edited in the admin): its
+verification is still pending or failed (``exception``) and its only waybill is still
+``created`` (never printed). Such waybills are voided through the ``cancel`` transition, so the
+row stays (archived for queries and statistics) and its history records the clean-up with the
+reason ``CLEANUP_REASON``. A completed shipment, or any shipment past ``created``, is never
+touched; retention (anonymisation) is a separate job.
 """
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from courier.models import Shipment
+from courier.models import DispatchSettings, Shipment
 from courier.services.shipments import _apply
 
 CLEANUP_REASON = "SHP-11: invalid record clean-up"
@@ -24,7 +24,7 @@ INVALID_VERIFICATION = ("pending", "exception")
 def invalid_shipments(now=None):
     """Waybills of abandoned invalid orders (see the module docstring)."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.SHIPMENTS_INVALID_ABANDON_DAYS)
+    cutoff = now - timedelta(days=DispatchSettings.current().invalid_abandon_days)
     return Shipment.objects.filter(
         state="created",
         kind="original",

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from courier import rules
 from courier.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
+from courier.services.rows import rows_create_with_history, rows_pks_allocate
 from courier.services.shipments import (
     Outcome,
     StateConflict,
@@ -18,7 +20,7 @@ from courier.services.shipments import (
     aftersales_handoff,
     desk_instruction_auto,
     order_remark_add,
-    shipment_create,
+    shipment_build,
     shipment_lock,
 )
 
@@ -146,7 +148,7 @@ def _exceptions_create(order: Order, problems, *, user) -> list[OrderException]:
 def _lines_cache(order: Order, lines: list[OrderLine]) -> None:
     """Remember the lines just written as ``order.lines.all()`` (as ``prefetch_related`` does),
     so answering the create reads nothing back."""
-    queryset = order.lines.order_by("id")
+    queryset = QuerySet(model=OrderLine)
     queryset._result_cache = sorted(lines, key=lambda line: line.pk)
     queryset._prefetch_done = True
     order._prefetched_objects_cache = {"lines": queryset}
@@ -162,6 +164,22 @@ class Intake:
     created: bool
 
 
+def _intake_existing(partner, ref: str) -> Shipment | None:
+    """The original shipment of the partner's order ``ref``, found through the order's unique
+    (partner, partner_ref) index."""
+    if not ref:
+        return None
+    order = Order.objects.filter(partner=partner, partner_ref=ref).first()
+    if order is None:
+        return None
+    shipment = (
+        Shipment.objects.select_related("partner").filter(order=order, kind="original").first()
+    )
+    if shipment is not None:
+        shipment.order = order
+    return shipment
+
+
 def order_intake(
     partner, data: dict, lines: list[dict], *, user, cod_amount=Decimal("0"), dedicated_agent=None
 ) -> Intake:
@@ -170,15 +188,6 @@ def order_intake(
     Idempotent by partner reference: the same reference again returns the existing shipment.
     Bad input raises one ValidationError with every field's messages; nothing is saved."""
     ref = (data.get("partner_ref") or "").strip()
-    existing = (
-        Shipment.objects.select_related("order", "partner")
-        .filter(partner=partner, order__partner_ref=ref, kind="original")
-        .first()
-        if ref
-        else None
-    )
-    if existing is not None:
-        return Intake(existing.order, existing, False)
     errors: dict[str, list] = {}
     order = Order(partner=partner, **{k: data[k] for k in ORDER_INPUT_FIELDS if k in data})
     if order.paid_at is None:
@@ -193,42 +202,37 @@ def order_intake(
         errors.setdefault("cod_amount", []).append(_("Must not be negative."))
     if errors:
         raise ValidationError(errors)
-    # One transaction without savepoints; a (very rare) waybill number collision rolls it back
-    # and the whole write is tried again with a fresh number.
+    order.derived_fields_set()
+    order.promised_dispatch_date = promised_dispatch_for(order)
+    problems = order_verify_problems(order, built)
+    _verification_mark(order, problems, user=user)
+    order._history_user = user
+    exceptions = [OrderException(order=order, kind=k, detail=d[:500]) for k, d in problems]
+    # One write for the whole order (see courier.services.rows); a (very rare) waybill number
+    # collision fails it as a whole and it is tried again with a fresh number.
     for attempt in range(WAYBILL_ATTEMPTS):
+        shipment = shipment_build(
+            order, user=user, cod_amount=cod_amount, dedicated_agent=dedicated_agent
+        )
+        groups = [[order], built, exceptions, [shipment]]
         try:
-            with transaction.atomic():
-                order.promised_dispatch_date = promised_dispatch_for(order)
-                problems = order_verify_problems(order, built)
-                _verification_mark(order, problems, user=user)
-                order._history_user = user
-                order.save()
-                for line in built:
-                    line.order = order
-                bulk_create_with_history(built, OrderLine, default_user=user)
-                _lines_cache(order, built)
-                _exceptions_create(order, problems, user=user)
-                shipment = shipment_create(
-                    order,
-                    user=user,
-                    cod_amount=cod_amount,
-                    dedicated_agent=dedicated_agent,
-                    retry=False,
-                )
+            rows_pks_allocate(groups)
+            for child in (*built, *exceptions):
+                child.order = order
+            rows_create_with_history(groups, user=user)
             break
         except IntegrityError:
-            existing = (
-                Shipment.objects.select_related("order", "partner")
-                .filter(partner=partner, order__partner_ref=ref, kind="original")
-                .first()
-            )
+            # The reference is unique per partner: a replay lands here, not in a pre-check
+            # that every first-time create would pay for.
+            existing = _intake_existing(partner, ref)
             if existing is not None:
                 return Intake(existing.order, existing, False)
             if attempt + 1 == WAYBILL_ATTEMPTS:
                 raise
-            for obj in (order, *built):  # rolled back: insert them again
+            for obj in (order, *built, *exceptions):  # not written: insert them again
                 obj.pk = None
                 obj._state.adding = True
+    _lines_cache(order, built)
     return Intake(order, shipment, True)
 
 

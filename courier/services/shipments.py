@@ -76,6 +76,22 @@ def waybill_number_new() -> str:
     return rules.waybill_number_from(secrets.randbelow(10 ** (rules.WAYBILL_LENGTH - 2)))
 
 
+def shipment_build(
+    order: Order, *, user, cod_amount=0, kind: str = "original", dedicated_agent=None
+) -> Shipment:
+    """An unsaved waybill for ``order`` with a fresh number."""
+    shipment = Shipment(
+        waybill_number=waybill_number_new(),
+        order=order,
+        partner_id=order.partner_id,
+        kind=kind,
+        cod_amount=cod_amount,
+        dedicated_agent=dedicated_agent,
+    )
+    shipment._history_user = user
+    return shipment
+
+
 def shipment_create(
     order: Order,
     *,
@@ -83,29 +99,13 @@ def shipment_create(
     cod_amount=0,
     kind: str = "original",
     dedicated_agent=None,
-    retry: bool = True,
 ) -> Shipment:
-    """A waybill for ``order`` with a fresh number (retried on the rare collision, in a savepoint;
-    ``retry=False``: no savepoint, the caller retries its whole transaction on IntegrityError)."""
-
-    def build() -> Shipment:
-        shipment = Shipment(
-            waybill_number=waybill_number_new(),
-            order=order,
-            partner_id=order.partner_id,
-            kind=kind,
-            cod_amount=cod_amount,
-            dedicated_agent=dedicated_agent,
-        )
-        shipment._history_user = user
-        return shipment
-
-    if not retry:
-        shipment = build()
-        shipment.save()
-        return shipment
+    """A waybill for ``order`` with a fresh number (retried on the rare collision, in a
+    savepoint)."""
     for _attempt in range(5):
-        shipment = build()
+        shipment = shipment_build(
+            order, user=user, cod_amount=cod_amount, kind=kind, dedicated_agent=dedicated_agent
+        )
         try:
             with transaction.atomic():
                 shipment.save()

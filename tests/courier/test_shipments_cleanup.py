@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from courier.models import Shipment
+from courier.models import DispatchSettings, Shipment
 from courier.periodic import PERIODIC_JOBS
 from courier.services.cleanup import CLEANUP_REASON, invalid_records_cleanup
 from courier.services.shipments import shipment_transition
@@ -43,12 +43,12 @@ def _world():
     return bad, pending, good, printed, done, recent
 
 
-def test_cleanup_voids_only_abandoned_invalid_waybills(settings):
+def test_cleanup_voids_only_abandoned_invalid_waybills():
     """SHP-11: after 31 days (default 30) the dry run counts 2 and changes nothing; the run voids
     exactly the failed-verification and the never-verified waybill, each with one history row
     carrying the reason; verified, printed, completed and recent ones are untouched; a second
     run voids 0."""
-    assert settings.SHIPMENTS_INVALID_ABANDON_DAYS == 30
+    assert DispatchSettings.current().invalid_abandon_days == 30
     bad, pending, good, printed, done, recent = _world()
     assert bad.order.verification == "exception"
     with time_machine.travel(T0 + datetime.timedelta(days=31), tick=False):
@@ -73,10 +73,12 @@ def test_cleanup_voids_only_abandoned_invalid_waybills(settings):
     assert Shipment.objects.get(pk=bad.pk).completed_at == T0 + datetime.timedelta(days=31)
 
 
-def test_cleanup_respects_the_setting_and_never_earlier(settings):
+def test_cleanup_respects_the_setting_and_never_earlier():
     """SHP-11: with 60 days nothing is voided on day 31; on day 61 exactly 2 (the recent
     invalid one is then 41 days old: still kept)."""
-    settings.SHIPMENTS_INVALID_ABANDON_DAYS = 60
+    row = DispatchSettings.current()
+    row.invalid_abandon_days = 60
+    row.save()
     _world()
     with time_machine.travel(T0 + datetime.timedelta(days=31), tick=False):
         assert invalid_records_cleanup() == {"shipments_voided": 0, "dry_run": False}

@@ -1,0 +1,155 @@
+"""Insert a small graph of new rows, with their history, in as few database round trips as possible.
+
+Taking an order in writes an order, its goods lines, any order exceptions and the waybill, and a
+``+`` history row for each: eight statements, each a round trip when saved one by one. On
+PostgreSQL this module takes the primary keys from the tables' sequences in one query, so the
+caller can link the rows before anything is written, then sends every INSERT (rows and history)
+as one multi-statement query. PostgreSQL runs such a query as a single transaction, so it is all
+or nothing even outside ``transaction.atomic``; inside one it runs in a savepoint, so a failure
+(a duplicate reference, say) leaves the caller's transaction usable.
+
+Elsewhere (SQLite is in-process, round trips cost nothing) the rows are inserted group by group
+in a transaction. Either way the rows go in through the ORM's own INSERTs (field ``pre_save``,
+such as ``auto_now``, included), and each history row is copied from its row as stored
+(``INSERT ... SELECT``) with the date, reason, type and user django-simple-history would add.
+On PostgreSQL the values are bound into the text with psycopg's own quoting (``mogrify``),
+which is what Django's client-side binding does for every query there anyway.
+No ``save()`` overrides and no ``post_save`` signals run: callers set derived fields themselves.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connections, router, transaction
+from django.db.models import AutoField, Model
+from django.db.models.sql import InsertQuery
+from django.utils import timezone
+
+
+def rows_pks_allocate(groups: Sequence[Sequence[Model]]) -> None:
+    """Give every row of ``groups`` (lists of unsaved rows, one model per list) its primary key
+    now, so rows can point at each other before they are inserted. PostgreSQL only: elsewhere
+    keys are left to the insert, which links rows in group order."""
+    groups = [g for g in groups if g]
+    if not groups:
+        return
+    using = router.db_for_write(type(groups[0][0]))
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    selects, params = [], []
+    for group in groups:
+        opts = type(group[0])._meta
+        selects.append(
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
+        )
+        params += [opts.db_table, opts.pk.column, len(group)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        allocated = cursor.fetchone()
+    for group, pks in zip(groups, allocated, strict=True):
+        for obj, pk in zip(group, pks, strict=True):
+            obj.pk = pk
+
+
+def rows_create_with_history(groups: Sequence[Sequence[Model]], *, user) -> None:
+    """Insert ``groups`` (parents before children) and a ``+`` history row for each row of a
+    model with history. Raises IntegrityError with nothing written."""
+    groups = [list(g) for g in groups if g]
+    if not groups:
+        return
+    using = router.db_for_write(type(groups[0][0]))
+    connection = connections[using]
+    now = timezone.now()
+    batched = connection.vendor == "postgresql" and all(o.pk is not None for g in groups for o in g)
+    if not batched:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            for group in groups:
+                type(group[0])._default_manager.db_manager(using).bulk_create(group)
+                history = _history_insert_sql(group, user, now, connection)
+                if history:
+                    cursor.execute(*history)
+        return
+    from psycopg import ClientCursor  # the batched path is PostgreSQL's only
+
+    connection.ensure_connection()
+    mogrify = ClientCursor(connection.connection).mogrify
+    statements = []
+    for group in groups:
+        for obj in group:
+            obj._prepare_related_fields_for_save(operation_name="rows_create_with_history")
+        statements.append(mogrify(*_insert_sql(group, using)))
+    for group in groups:
+        history = _history_insert_sql(group, user, now, connection)
+        if history:
+            statements.append(mogrify(*history))
+    sql = ";\n".join(statements)
+    if connection.in_atomic_block:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(sql)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    for group in groups:
+        for obj in group:
+            obj._state.adding = False
+            obj._state.db = using
+
+
+def _insert_sql(objs: list[Model], using: str) -> tuple[str, list]:
+    """The ORM's own INSERT of ``objs``, without RETURNING."""
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
+    if objs[0].pk is None:
+        fields = [f for f in fields if not isinstance(f, AutoField)]
+    query = InsertQuery(model)
+    query.insert_values(fields, objs, raw=False)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = None
+    (sql, params), *rest = compiler.as_sql()
+    if rest:
+        raise RuntimeError("expected one INSERT statement per group")
+    return sql, list(params)
+
+
+def _history_insert_sql(group: list[Model], user, now, connection) -> tuple[str, list] | None:
+    """``+`` history rows for ``group`` copied from the rows as stored (``INSERT ... SELECT``),
+    with what django-simple-history adds: date, change reason, type and user. None for a model
+    without history."""
+    model = type(group[0])
+    manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+    if manager_name is None:
+        return None
+    actors = {(getattr(o, "_history_user", user), getattr(o, "_change_reason", "")) for o in group}
+    if len(actors) != 1:
+        raise ValueError("one history user and change reason per group")
+    [(actor, reason)] = actors
+    template = _history_template(model, manager_name, connection, len(group))
+    ids = [obj.pk for obj in group]
+    return template, [now, reason or "", "+", getattr(actor, "pk", None), *ids]
+
+
+# (model, database, rows) -> the history INSERT ... SELECT: the same text for every call
+_HISTORY_TEMPLATES: dict[tuple, str] = {}
+
+
+def _history_template(model, manager_name: str, connection, n: int) -> str:
+    key = (model, connection.alias, n)
+    template = _HISTORY_TEMPLATES.get(key)
+    if template is None:
+        qn = connection.ops.quote_name
+        history = getattr(model, manager_name).model._meta
+        tracked = [
+            history.get_field(f.name) for f in getattr(model, manager_name).model.tracked_fields
+        ]
+        source = [qn(model._meta.get_field(f.name).column) for f in tracked]
+        target = [qn(f.column) for f in tracked] + [
+            qn(history.get_field(name).column)
+            for name in ("history_date", "history_change_reason", "history_type", "history_user")
+        ]
+        template = (
+            f"INSERT INTO {qn(history.db_table)} ({', '.join(target)}) "
+            f"SELECT {', '.join(source)}, %s, %s, %s, %s FROM {qn(model._meta.db_table)} "
+            f"WHERE {qn(model._meta.pk.column)} IN ({', '.join(['%s'] * n)})"
+        )
+        _HISTORY_TEMPLATES[key] = template
+    return template
