@@ -4,6 +4,7 @@ list (``state``, ``updated_after``), detail by waybill number, modify, cancel, r
 import functools
 
 import django_filters
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -44,10 +45,11 @@ def _detail_serializer() -> ShipmentDetailSerializer:
 
 
 @functools.cache
-def _create_validator() -> ShipmentCreateSerializer:
-    """The create input's fields, built once per process like ``_detail_serializer``: the view
-    calls ``run_validation``, which keeps no state on the serializer (``is_valid`` would), and
-    none of these fields reads the request context."""
+def _create_validator(language: str) -> ShipmentCreateSerializer:
+    """The create input's fields, built once per process and language like
+    ``_detail_serializer``: the view calls ``run_validation``, which keeps no state on the
+    serializer (``is_valid`` would), and none of these fields reads the request context. Per
+    language, because DRF words some messages (lengths, limits) once per field and keeps them."""
     serializer = ShipmentCreateSerializer(context={})
     serializer.fields  # noqa: B018 - build and bind the fields now
     return serializer
@@ -111,7 +113,7 @@ class ShipmentViewSet(
         }
     )
     def create(self, request, *args, **kwargs):
-        data = dict(_create_validator().run_validation(request.data))
+        data = dict(_create_validator(get_language()).run_validation(request.data))
         lines = [dict(line) for line in data.pop("lines")]
         cod_amount = data.pop("cod_amount")
         result = order_intake(self.partner, data, lines, user=request.user, cod_amount=cod_amount)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -74,6 +74,7 @@ class DispatchSettings(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         type(self).cache_clear()
+        transaction.on_commit(type(self).cache_clear)  # in case another thread re-read it
 
     # Every order intake reads this row; each process keeps it for a few seconds rather than
     # paying a query per order. An edit in the admin reaches every process within CACHE_SECONDS.

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -148,7 +147,7 @@ def _exceptions_create(order: Order, problems, *, user) -> list[OrderException]:
 def _lines_cache(order: Order, lines: list[OrderLine]) -> None:
     """Remember the lines just written as ``order.lines.all()`` (as ``prefetch_related`` does),
     so answering the create reads nothing back."""
-    queryset = QuerySet(model=OrderLine)
+    queryset = order.lines.all()
     queryset._result_cache = sorted(lines, key=lambda line: line.pk)
     queryset._prefetch_done = True
     order._prefetched_objects_cache = {"lines": queryset}
@@ -178,6 +177,19 @@ def _intake_existing(partner, ref: str) -> Shipment | None:
     if shipment is not None:
         shipment.order = order
     return shipment
+
+
+def _same_reference(partner, ref: str) -> tuple[str, list]:
+    """The id of the partner's order ``ref``, through the unique (partner, partner_ref) index:
+    written out because it rides along with the key allocation on every intake."""
+    qn = connection.ops.quote_name
+    opts = Order._meta
+    sql = (
+        f"SELECT {qn(opts.pk.column)} FROM {qn(opts.db_table)} "
+        f"WHERE {qn(opts.get_field('partner').column)} = %s "
+        f"AND {qn(opts.get_field('partner_ref').column)} = %s LIMIT 1"
+    )
+    return sql, [partner.pk, ref]
 
 
 def order_intake(
@@ -215,15 +227,20 @@ def order_intake(
             order, user=user, cod_amount=cod_amount, dedicated_agent=dedicated_agent
         )
         groups = [[order], built, exceptions, [shipment]]
+        # A replay of the reference is found in the same round trip that allocates the keys, so
+        # it never reaches the INSERT (whose failure would log the order's personal data).
+        if rows_pks_allocate(groups, lookup=_same_reference(partner, ref)):
+            existing = _intake_existing(partner, ref)
+            if existing is not None:
+                return Intake(existing.order, existing, False)
         try:
-            rows_pks_allocate(groups)
             for child in (*built, *exceptions):
                 child.order = order
             rows_create_with_history(groups, user=user)
             break
         except IntegrityError:
-            # The reference is unique per partner: a replay lands here, not in a pre-check
-            # that every first-time create would pay for.
+            # A concurrent intake of the same reference won the race, or the waybill number
+            # collided: either way nothing was written.
             existing = _intake_existing(partner, ref)
             if existing is not None:
                 return Intake(existing.order, existing, False)

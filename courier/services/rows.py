@@ -19,36 +19,49 @@ No ``save()`` overrides and no ``post_save`` signals run: callers set derived fi
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import AutoField, Model
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 
-def rows_pks_allocate(groups: Sequence[Sequence[Model]]) -> None:
+def rows_pks_allocate(
+    groups: Sequence[Sequence[Model]], lookup: tuple[str, Sequence] | None = None
+):
     """Give every row of ``groups`` (lists of unsaved rows, one model per list) its primary key
-    now, so rows can point at each other before they are inserted. PostgreSQL only: elsewhere
-    keys are left to the insert, which links rows in group order."""
+    now, so rows can point at each other before they are inserted (PostgreSQL; elsewhere keys are
+    left to the insert, which links rows in group order).
+
+    ``lookup``, ``(sql, params)`` of a query answering at most one value, is answered in the same
+    round trip: its value, or None, is returned (the caller's "does this already exist?")."""
     groups = [g for g in groups if g]
-    if not groups:
-        return
-    using = router.db_for_write(type(groups[0][0]))
-    connection = connections[using]
+    connection = connections[router.db_for_write(type(groups[0][0]))]
     if connection.vendor != "postgresql":
-        return
+        if lookup is None:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(*lookup)
+            row = cursor.fetchone()
+        return row[0] if row else None
+    qn = connection.ops.quote_name
     selects, params = [], []
     for group in groups:
         opts = type(group[0])._meta
         selects.append(
             "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
         )
-        params += [opts.db_table, opts.pk.column, len(group)]
+        params += [qn(opts.db_table), opts.pk.column, len(group)]
+    if lookup is not None:
+        selects.append(f"({lookup[0]})")
+        params += list(lookup[1])
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
-        allocated = cursor.fetchone()
-    for group, pks in zip(groups, allocated, strict=True):
+        row = cursor.fetchone()
+    for group, pks in zip(groups, row, strict=False):
         for obj, pk in zip(group, pks, strict=True):
             obj.pk = pk
+    return row[-1] if lookup is not None else None
 
 
 def rows_create_with_history(groups: Sequence[Sequence[Model]], *, user) -> None:
@@ -74,14 +87,15 @@ def rows_create_with_history(groups: Sequence[Sequence[Model]], *, user) -> None
     connection.ensure_connection()
     mogrify = ClientCursor(connection.connection).mogrify
     statements = []
-    for group in groups:
-        for obj in group:
-            obj._prepare_related_fields_for_save(operation_name="rows_create_with_history")
-        statements.append(mogrify(*_insert_sql(group, using)))
-    for group in groups:
-        history = _history_insert_sql(group, user, now, connection)
-        if history:
-            statements.append(mogrify(*history))
+    with connection.wrap_database_errors:  # a value psycopg cannot bind: Django's DataError
+        for group in groups:
+            for obj in group:
+                obj._prepare_related_fields_for_save(operation_name="rows_create_with_history")
+            statements.append(mogrify(*_insert_sql(group, using)))
+        for group in groups:
+            history = _history_insert_sql(group, user, now, connection)
+            if history:
+                statements.append(mogrify(*history))
     sql = ";\n".join(statements)
     if connection.in_atomic_block:
         with transaction.atomic(using=using), connection.cursor() as cursor:
@@ -117,7 +131,7 @@ def _history_insert_sql(group: list[Model], user, now, connection) -> tuple[str,
     without history."""
     model = type(group[0])
     manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
-    if manager_name is None:
+    if manager_name is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return None
     actors = {(getattr(o, "_history_user", user), getattr(o, "_change_reason", "")) for o in group}
     if len(actors) != 1:
@@ -125,7 +139,7 @@ def _history_insert_sql(group: list[Model], user, now, connection) -> tuple[str,
     [(actor, reason)] = actors
     template = _history_template(model, manager_name, connection, len(group))
     ids = [obj.pk for obj in group]
-    return template, [now, reason or "", "+", getattr(actor, "pk", None), *ids]
+    return template, [now, reason or None, "+", getattr(actor, "pk", None), *ids]
 
 
 # (model, database, rows) -> the history INSERT ... SELECT: the same text for every call

@@ -55,6 +55,11 @@ def test_intake_history_rows_are_the_rows_as_written_with_the_actor():
     order = Order.objects.get(pk=result.order.pk)
     [order_row] = order.history.all()
     assert (order_row.history_type, order_row.history_user) == ("+", user)
+    assert order_row.history_change_reason is None  # as simple-history writes it on save()
+    tracked = Order.history.model.tracked_fields
+    assert {f.attname: getattr(order_row, f.attname) for f in tracked} == {
+        f.attname: getattr(order, f.attname) for f in tracked
+    }
     assert order_row.recipient_phone_last4 == order.recipient_phone_last4 == "1234"
     assert order_row.created_at == order.created_at
     assert order_row.promised_dispatch_date == order.promised_dispatch_date
@@ -62,6 +67,10 @@ def test_intake_history_rows_are_the_rows_as_written_with_the_actor():
     shipment = Shipment.objects.get(order=order)
     [shipment_row] = shipment.history.all()
     assert (shipment_row.history_type, shipment_row.history_user) == ("+", user)
+    tracked = Shipment.history.model.tracked_fields
+    assert {f.attname: getattr(shipment_row, f.attname) for f in tracked} == {
+        f.attname: getattr(shipment, f.attname) for f in tracked
+    }
     assert (shipment_row.waybill_number, shipment_row.state) == (shipment.waybill_number, "created")
     assert shipment_row.order_id == order.pk
     assert shipment_row.updated_at == shipment.updated_at
@@ -78,10 +87,11 @@ def test_intake_history_rows_are_the_rows_as_written_with_the_actor():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_intake_on_postgres_is_three_round_trips_outside_a_transaction():
+def test_intake_on_postgres_is_two_queries_outside_a_transaction():
     """SHP-01 (speed): outside a transaction, with the settings row cached, an intake is one
-    query for the primary keys and one multi-statement INSERT of the rows and their history, for
-    any number of lines (no BEGIN/COMMIT pair: PostgreSQL runs the one query as a transaction)."""
+    query for the primary keys (and the reference look-up) and one multi-statement INSERT of the
+    rows and their history, for any number of lines; the connection is still in autocommit
+    afterwards (the one query was its own transaction: no BEGIN/COMMIT pair was needed)."""
     partner = PartnerFactory()
     user = UserFactory(is_superuser=True)
     intake(partner, user, partner_ref="WARM")
@@ -91,6 +101,7 @@ def test_intake_on_postgres_is_three_round_trips_outside_a_transaction():
             intake(partner, user, n_lines=n, partner_ref=f"N{n}")
         counts.append([q["sql"].split()[0] for q in ctx.captured_queries])
     assert counts == [["SELECT", "INSERT"], ["SELECT", "INSERT"]]
+    assert connection.get_autocommit() and not connection.in_atomic_block
     assert OrderLine.objects.filter(order__partner_ref="N20").count() == 20
 
 
@@ -129,3 +140,72 @@ def test_history_manager_class_is_built_once_and_still_scoped_to_the_instance():
     assert type(a.history) is type(b.history)
     assert [h.partner_ref for h in a.history.all()] == ["A"]
     assert Order.history.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_replayed_reference_never_reaches_the_insert_outside_a_transaction():
+    """SHP-01: the same reference again (no transaction around it) answers the existing shipment
+    from the key-allocation query: two queries (look-up, then the existing order and waybill),
+    no INSERT, nothing new written."""
+    partner = PartnerFactory()
+    user = UserFactory(is_superuser=True)
+    first = intake(partner, user, partner_ref="SAME")
+    with CaptureQueriesContext(connection) as ctx:
+        again = intake(partner, user, partner_ref="SAME")
+    assert (again.created, again.shipment.pk, again.order.pk) == (
+        False,
+        first.shipment.pk,
+        first.order.pk,
+    )
+    assert not any(q["sql"].startswith("INSERT") for q in ctx.captured_queries)
+    assert (Order.objects.count(), Shipment.objects.count(), Order.history.count()) == (1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_reference_race_inside_a_transaction_leaves_it_usable(monkeypatch):
+    """SHP-01: when the look-up misses a reference another intake has just written (a race), the
+    INSERT fails on the unique reference inside a savepoint: the existing shipment is answered
+    and the caller's transaction goes on (it can still write)."""
+    from courier.services import orders as order_services
+
+    partner = PartnerFactory()
+    user = UserFactory(is_superuser=True)
+    first = intake(partner, user, partner_ref="RACE")
+    real_allocate = order_services.rows_pks_allocate
+    monkeypatch.setattr(
+        order_services,
+        "rows_pks_allocate",
+        lambda groups, lookup=None: real_allocate(groups, lookup=("SELECT NULL", [])),
+    )
+    again = intake(partner, user, partner_ref="RACE")
+    assert (again.created, again.shipment.pk) == (False, first.shipment.pk)
+    assert connection.needs_rollback is False
+    later = intake(partner, user, partner_ref="AFTER")
+    assert later.created is True
+    assert sorted(Order.objects.values_list("partner_ref", flat=True)) == ["AFTER", "RACE"]
+
+
+@pytest.mark.django_db
+def test_awkward_text_round_trips_through_the_batched_write():
+    """SHP-01 (bad input loses nothing): names and addresses with quotes, backslashes, percent
+    placeholders, semicolons, dollar quotes, newlines and emoji are stored exactly as sent, in
+    the rows and in their history."""
+    awkward = 'O\'Brien \\ "q" %s %(x)s ; DROP TABLE x; -- $$ $a$ \n 📦 张三'
+    partner = PartnerFactory()
+    user = UserFactory(is_superuser=True)
+    result = order_intake(
+        partner,
+        order_data(partner_ref=awkward[:64], recipient_name=awkward[:100], sender_address=awkward),
+        [{"name": awkward, "quantity": 1, "unit_price": "200.00"}],
+        user=user,
+    )
+    order = Order.objects.get(pk=result.order.pk)
+    assert (order.partner_ref, order.recipient_name, order.sender_address) == (
+        awkward[:64],
+        awkward[:100],
+        awkward,
+    )
+    assert order.lines.get().name == awkward
+    assert order.history.get().sender_address == awkward
+    assert OrderLine.history.get().name == awkward

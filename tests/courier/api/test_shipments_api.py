@@ -120,10 +120,10 @@ def test_create_query_count_is_constant(key_client, django_assert_num_queries):
 
 # Nothing is read back, and the settings row is cached. Both count the savepoint pairs the test's
 # outer transaction adds (view, write): 4; a production request has none.
-# PostgreSQL: key; primary keys for order, lines and waybill; one multi-statement INSERT of the
-# rows and their history. SQLite (in-process, no round trips to save): key; order + history;
-# lines + history; waybill + history.
-EXPECTED_CREATE_QUERIES = {"postgresql": 4 + 3, "sqlite": 4 + 7}
+# PostgreSQL: key; primary keys for order, lines and waybill with the look-up of the reference;
+# one multi-statement INSERT of the rows and their history. SQLite (in-process, no round trips
+# to save): key; reference look-up; order + history; lines + history; waybill + history.
+EXPECTED_CREATE_QUERIES = {"postgresql": 4 + 3, "sqlite": 4 + 8}
 
 
 def test_create_writes_each_row_and_its_history_once_and_answers_like_detail(key_client):
