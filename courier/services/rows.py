@@ -18,6 +18,7 @@ No ``save()`` overrides and no ``post_save`` signals run: callers set derived fi
 """
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -33,8 +34,9 @@ def rows_pks_allocate(
     now, so rows can point at each other before they are inserted (PostgreSQL; elsewhere keys are
     left to the insert, which links rows in group order).
 
-    ``lookup``, ``(sql, params)`` of a query answering at most one value, is answered in the same
-    round trip: its value, or None, is returned (the caller's "does this already exist?")."""
+    ``groups`` holds at least one row. ``lookup``, ``(sql, params)`` of a query answering at
+    most one value, is answered in the same round trip: its value, or None, is returned (the
+    caller's "does this already exist?")."""
     groups = [g for g in groups if g]
     connection = connections[router.db_for_write(type(groups[0][0]))]
     if connection.vendor != "postgresql":
@@ -96,13 +98,10 @@ def rows_create_with_history(groups: Sequence[Sequence[Model]], *, user) -> None
             history = _history_insert_sql(group, user, now, connection)
             if history:
                 statements.append(mogrify(*history))
-    sql = ";\n".join(statements)
-    if connection.in_atomic_block:
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            cursor.execute(sql)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    # Outside a transaction the one query is its own; inside one it needs a savepoint.
+    guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+    with guard, connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements))
     for group in groups:
         for obj in group:
             obj._state.adding = False
