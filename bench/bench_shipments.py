@@ -83,8 +83,8 @@ def _fill(partner, total: int) -> None:
     """Bulk rows for the admin list (orders + shipments), no history: setup only."""
     from django.utils import timezone
 
-    from courier import rules
     from courier.models import Order, Shipment
+    from courier.shipments import rules
 
     have = Shipment.objects.count()
     now = timezone.now()
@@ -193,9 +193,9 @@ def _http_ratio(plain_key: str) -> None:
 def run():
     from django.contrib.auth import get_user_model
 
+    from courier.core.services.apikeys import partner_api_key_create
     from courier.models import API_SCOPES, Partner
-    from courier.services.apikeys import partner_api_key_create
-    from courier.services.orders import order_intake
+    from courier.shipments.services.orders import order_intake
 
     user_model = get_user_model()
     service = user_model.objects.create(username="bench-partner")

@@ -7,6 +7,6 @@ class CourierConfig(AppConfig):
     verbose_name = _("Shipments and partners")
 
     def ready(self):
-        from courier.history_manager import history_descriptor_speedup_install
+        from courier.core.fastwrite import history_descriptor_speedup_install
 
         history_descriptor_speedup_install()

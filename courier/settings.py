@@ -218,16 +218,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
 IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=120)
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "courier.api.schema.PartnerAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "courier.core.api.schema.PartnerAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["courier.api.authentication.PartnerKeyAuthentication"],
-    # Views not built on courier.api.base refuse everyone but partner keys (and have no scopes).
-    "DEFAULT_PERMISSION_CLASSES": ["courier.api.permissions.IsPartnerKey"],
-    "DEFAULT_PAGINATION_CLASS": "courier.api.pagination.PartnerCursorPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["courier.core.api.authentication.PartnerKeyAuthentication"],
+    # Views not built on courier.core.api.base refuse everyone but partner keys (no scopes).
+    "DEFAULT_PERMISSION_CLASSES": ["courier.core.api.permissions.IsPartnerKey"],
+    "DEFAULT_PAGINATION_CLASS": "courier.core.api.pagination.PartnerCursorPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
-    "EXCEPTION_HANDLER": "courier.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "courier.core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"partner_key": env.str("API_RATE_PER_KEY", default="120/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -252,10 +252,10 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set: add a line when two serializers' fields of the same name have
     # different choices (spectacular --fail-on-warn names the field).
     "ENUM_NAME_OVERRIDES": {
-        "ShipmentStateEnum": "courier.models.shipments.ShipmentState",
-        "ShipmentKindEnum": "courier.models.shipments.Shipment.Kind",
-        "ReturnKindEnum": "courier.models.returns.ReturnRequest.Kind",
-        "PayerEnum": "courier.models.returns.Payer",
+        "ShipmentStateEnum": "courier.shipments.models.shipments.ShipmentState",
+        "ShipmentKindEnum": "courier.shipments.models.shipments.Shipment.Kind",
+        "ReturnKindEnum": "courier.shipments.models.returns.ReturnRequest.Kind",
+        "PayerEnum": "courier.shipments.models.returns.Payer",
     },
 }
 

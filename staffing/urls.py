@@ -1,6 +1,7 @@
 from django.urls import path
 
-from staffing import views, views_supervisor
+from staffing.views import staff as views
+from staffing.views import supervisor as views_supervisor
 
 app_name = "staffing"
 

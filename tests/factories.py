@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from courier.models import Partner
+from courier.core.models import Partner
 from staffing.models import Department, Employee, Position
 
 

@@ -2,12 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.models import Category, Complaint, Severity
-from courier.api.serializers import (
+from courier.core.api.serializers import (
     PartnerOwnedSlugRelatedField,
     StrictModelSerializer,
     StrictSerializer,
 )
-from courier.models import Shipment
+from courier.shipments.models import Shipment
 
 
 class ComplaintSerializer(StrictModelSerializer):

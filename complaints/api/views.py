@@ -7,13 +7,13 @@ from rest_framework.response import Response
 
 from complaints.models import Channel, Complaint, Kind
 from complaints.services import TransitionConflict, complaint_create, complaint_feedback_record
-from courier.api.base import (
+from courier.core.api.base import (
     PartnerCreateModelMixin,
     PartnerListModelMixin,
     PartnerRetrieveModelMixin,
     PartnerScopedViewSet,
 )
-from courier.api.exceptions import ConflictError
+from courier.core.api.exceptions import ConflictError
 
 from .serializers import ComplaintSerializer, FeedbackSerializer
 

@@ -32,7 +32,7 @@ def _amount(value) -> Decimal | None:
 def complaint_claim_file(
     complaint, *, user, kind: str, cause: str, photos=(), amount=None
 ) -> ComplaintClaim:
-    from courier.services.claims import exception_record
+    from courier.shipments.services.claims import exception_record
 
     if user is not None and not user.has_perm("complaints.handle_complaint"):
         raise ComplaintError(_("You do not have permission for this step."))

@@ -181,7 +181,7 @@ def loss_incident_open(c, *, user, cause: str = "") -> tuple[Incident, bool]:
     shipment) a general incident linking both, run by a project manager, and notifies the
     project manager and the complaint's handler. Call inside the claim's transaction with the
     complaint locked; returns ``(incident, created)``."""
-    from courier.services.notifications import notification_send
+    from courier.core.services.notifications import notification_send
 
     existing = (
         Incident.objects.filter(complaints=c, shipments=c.shipment_id, kind=Incident.Kind.GENERAL)

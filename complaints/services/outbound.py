@@ -44,7 +44,7 @@ def status_changed_emit(c: Complaint) -> None:
     if c.partner_id is None:
         return
     try:
-        from courier.services.webhooks import webhook_event_emit
+        from courier.core.services.webhooks import webhook_event_emit
     except ImportError:  # the webhook platform is not installed in this build
         logger.warning("webhooks unavailable; complaint %s status not sent", c.pk)
         return
@@ -57,7 +57,7 @@ def users_in_groups(groups: list[str]):
 
 
 def staff_notify(users, subject: str, body: str, *, link: str, dedupe_key: str) -> None:
-    from courier.services.notifications import notification_send
+    from courier.core.services.notifications import notification_send
 
     notification_send(users, subject, body, link=link, dedupe_key=dedupe_key)
 

@@ -1,4 +1,5 @@
-"""Admin of the courier app, one module per concern; each module adds its own import line."""
+"""Django's admin autodiscovery imports this module: it registers the platform's and the
+shipments domain's admin classes."""
 
-from . import aftercare, notifications, partners, shipments  # noqa: F401
-from . import webhooks as _webhooks_admin  # noqa: F401,E402
+from courier.core import admin as _core_admin  # noqa: F401
+from courier.shipments import admin as _shipments_admin  # noqa: F401

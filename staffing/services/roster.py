@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courier.services.notifications import notification_send
+from courier.core.services.notifications import notification_send
 from staffing.models import CalendarFeed, RosterChange, RosterEntry, RosterPattern
 
 from .errors import StaffingError

@@ -296,7 +296,7 @@ def appeal_file(*, event: ScoreEvent, user, reason: str, now: datetime | None = 
 
 
 def _notify(users, subject: str, body: str, key: str) -> None:
-    from courier.services.notifications import notification_send
+    from courier.core.services.notifications import notification_send
 
     notification_send(
         [u for u in users if u is not None],

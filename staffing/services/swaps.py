@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courier.services.notifications import notification_send
+from courier.core.services.notifications import notification_send
 from staffing import selectors
 from staffing.models import Employee, RequestState, RosterEntry, StaffingPolicy, SwapRequest
 from staffing.models.swaps import OPEN_STATES

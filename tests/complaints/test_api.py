@@ -8,7 +8,7 @@ from complaints.services import (
     complaint_solution_propose,
     complaint_solution_send,
 )
-from courier.models import WebhookEvent
+from courier.core.models import WebhookEvent
 from tests.courier.factories import ShipmentFactory
 
 pytestmark = pytest.mark.django_db

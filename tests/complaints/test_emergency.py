@@ -16,7 +16,7 @@ from complaints.services import (
     complaint_investigate,
     incident_open,
 )
-from courier.models import Notification
+from courier.core.models import Notification
 from tests.complaints.factories import complaint_new
 from tests.courier.factories import ShipmentFactory
 

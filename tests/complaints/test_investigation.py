@@ -30,7 +30,7 @@ from complaints.services import (
     work_order_create,
     work_orders_overdue_notify,
 )
-from courier.models import WebhookEvent
+from courier.core.models import WebhookEvent
 from staffing.models import ScoreEvent
 from tests.complaints.factories import complaint_new
 from tests.courier.factories import ShipmentFactory

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, Escalation, Severity
 from complaints.tasks import complaints_sla_sweep
-from courier.models import Notification
+from courier.core.models import Notification
 from tests.complaints.factories import complaint_new, org_build
 
 pytestmark = pytest.mark.realworker

@@ -10,7 +10,7 @@ from django.db import connection
 from complaints.models import Complaint, ComplaintSettings, Escalation, Severity
 from complaints.services import complaint_accept, complaint_escalate, sla_sweep
 from complaints.tasks import complaints_sla_sweep
-from courier.models import Notification
+from courier.core.models import Notification
 from courier.periodic import PERIODIC_JOBS
 from tests.complaints.factories import complaint_new, employee_in_role
 

@@ -1,6 +1,6 @@
 """Partner-owned objects of the shipments API for the security matrix (tests/api_registry.py)."""
 
-from courier.models import ReturnRequest
+from courier.shipments.models import ReturnRequest
 from tests.api_registry import partner_object
 from tests.courier.factories import OrderFactory, OrderLineFactory, ShipmentFactory
 

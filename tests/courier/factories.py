@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from courier import rules
-from courier.models import Order, OrderLine, Shipment, Station
-from courier.services.orders import order_intake
+from courier.shipments import rules
+from courier.shipments.models import Order, OrderLine, Shipment, Station
+from courier.shipments.services.orders import order_intake
 from tests.factories import PartnerFactory, UserFactory
 
 

@@ -5,8 +5,8 @@ import time_machine
 from celery import Celery
 from django.utils import timezone
 
-from courier.models import Heartbeat
-from courier.services.system import heartbeat_record
+from courier.core.models import Heartbeat
+from courier.core.services.system import heartbeat_record
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_healthz_503_when_broker_unreachable(client, monkeypatch):
     dead_url = "redis://127.0.0.1:1/0"
     monkeypatch.setenv("CELERY_BROKER_URL", dead_url)  # Celery lets this variable win
     dead = Celery("dead", broker=dead_url, set_as_current=False)
-    monkeypatch.setattr("courier.health.celery_app", dead)
+    monkeypatch.setattr("courier.core.health.celery_app", dead)
     response = client.get("/healthz")
     assert response.status_code == 503
     broker = response.json()["checks"]["broker"]

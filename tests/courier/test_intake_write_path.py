@@ -9,9 +9,9 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from courier.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
-from courier.services import shipments as shipment_services
-from courier.services.orders import order_intake
+from courier.shipments.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
+from courier.shipments.services import shipments as shipment_services
+from courier.shipments.services.orders import order_intake
 from tests.courier.factories import intake, lines_data, order_data
 from tests.factories import PartnerFactory, UserFactory
 
@@ -167,7 +167,7 @@ def test_reference_race_inside_a_transaction_leaves_it_usable(monkeypatch):
     """SHP-01: when the look-up misses a reference another intake has just written (a race), the
     INSERT fails on the unique reference inside a savepoint: the existing shipment is answered
     and the caller's transaction goes on (it can still write)."""
-    from courier.services import orders as order_services
+    from courier.shipments.services import orders as order_services
 
     partner = PartnerFactory()
     user = UserFactory(is_superuser=True)

@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
 
-from courier.models import Notification
-from courier.services.notifications import notification_send
+from courier.core.models import Notification
+from courier.core.services.notifications import notification_send
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from courier.models import Partner
+from courier.core.models import Partner
 from staffing.models import Employee
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 import pytest
 
-from courier.models import Heartbeat
+from courier.core.models import Heartbeat
 
 pytestmark = pytest.mark.realworker
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from courier.models import DeskInstruction, OrderRemark, RecallSlip, Shipment
-from courier.services.delivery import delivery_attempt_record
-from courier.services.returns import (
+from courier.shipments.models import DeskInstruction, OrderRemark, RecallSlip, Shipment
+from courier.shipments.services.delivery import delivery_attempt_record
+from courier.shipments.services.returns import (
     exchange_early_approve,
     exchange_ship,
     recall_issue,
@@ -21,7 +21,7 @@ from courier.services.returns import (
     return_request_create,
     return_waybill_register,
 )
-from courier.services.shipments import StateConflict, shipment_transition
+from courier.shipments.services.shipments import StateConflict, shipment_transition
 from tests.courier.factories import ShipmentFactory, intake, photo, private_storage, role_user
 from tests.factories import UserFactory
 

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courier.admin.paginators import EstimatedCountPaginator
-from courier.models import Order, OrderRemark, RecallSlip, Shipment
-from courier.services.claims import exception_record
-from courier.services.returns import recall_issue
+from courier.core.admin.paginators import EstimatedCountPaginator
+from courier.shipments.models import Order, OrderRemark, RecallSlip, Shipment
+from courier.shipments.services.claims import exception_record
+from courier.shipments.services.returns import recall_issue
 from tests.courier.factories import (
     ShipmentFactory,
     StationFactory,
@@ -286,8 +286,8 @@ def test_every_shipments_admin_page_renders(client, boss):
     """SHP-11, SHP-12, INC-04, RET-06: each admin list and change page of the shipments domain
     opens (with its workflow buttons) for a real object."""
     from courier.models import CashHandover, DeskInstruction, ReturnRequest
-    from courier.services.desk import desk_instruction_issue
-    from courier.services.returns import return_request_create
+    from courier.shipments.services.desk import desk_instruction_issue
+    from courier.shipments.services.returns import return_request_create
 
     shipment = intake(cod_amount=Decimal("10"), in_stock=False).shipment
     desk_instruction_issue("printing", "注意", user=boss, shipment=shipment)

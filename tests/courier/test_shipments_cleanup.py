@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from courier.models import DispatchSettings, Shipment
 from courier.periodic import PERIODIC_JOBS
-from courier.services.cleanup import CLEANUP_REASON, invalid_records_cleanup
-from courier.services.shipments import shipment_transition
-from courier.tasks_shipments import invalid_records_cleanup as cleanup_task
+from courier.shipments.models import DispatchSettings, Shipment
+from courier.shipments.services.cleanup import CLEANUP_REASON, invalid_records_cleanup
+from courier.shipments.services.shipments import shipment_transition
+from courier.shipments.tasks import invalid_records_cleanup as cleanup_task
 from tests.courier.factories import OrderFactory, ShipmentFactory, intake
 from tests.factories import PartnerFactory, UserFactory
 

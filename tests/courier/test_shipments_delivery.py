@@ -6,21 +6,24 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from courier.models import (
+from courier.core.models import Notification
+from courier.shipments.models import (
     CashHandover,
     CompensationProposal,
     DeliveryAttempt,
     DeliveryException,
     EvidencePhoto,
     InsuranceClaim,
-    Notification,
     Shipment,
     StationScan,
 )
-from courier.services.claims import exception_close, exception_handle, exception_record
-from courier.services.delivery import delivery_attempt_record, delivery_authorisation_record
-from courier.services.shipments import StateConflict, shipment_transition
-from courier.services.stations import (
+from courier.shipments.services.claims import exception_close, exception_handle, exception_record
+from courier.shipments.services.delivery import (
+    delivery_attempt_record,
+    delivery_authorisation_record,
+)
+from courier.shipments.services.shipments import StateConflict, shipment_transition
+from courier.shipments.services.stations import (
     cash_handover_receive,
     counter_pickup_record,
     station_inbound,
@@ -238,7 +241,7 @@ def test_abnormal_inspection_needs_photos_and_alerts_agent_and_merchant(ops, age
     exception, notifies the dedicated agent (admin notice) and the merchant (webhook)."""
     events = []
     monkeypatch.setattr(
-        "courier.services.delivery.partner_event_emit",
+        "courier.shipments.services.delivery.partner_event_emit",
         lambda partner, event_type, payload: events.append((partner.pk, event_type, payload)),
     )
     shipment = _out(ops, agent)

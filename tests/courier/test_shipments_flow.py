@@ -8,14 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_fsm import TransitionNotAllowed
 
-from courier.models import DeskInstruction, Notification, OrderRemark, Shipment
-from courier.services.desk import (
+from courier.core.models import Notification
+from courier.shipments.models import DeskInstruction, OrderRemark, Shipment
+from courier.shipments.services.desk import (
     desk_instruction_acknowledge,
     desk_instruction_complete,
     desk_instruction_issue,
 )
-from courier.services.orders import shipment_modify
-from courier.services.shipments import (
+from courier.shipments.services.orders import shipment_modify
+from courier.shipments.services.shipments import (
     StateConflict,
     shipment_cancel,
     shipment_reprint,

@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from courier.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
-from courier.rules import waybill_is_valid
-from courier.services.orders import (
+from courier.shipments.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
+from courier.shipments.rules import waybill_is_valid
+from courier.shipments.services.orders import (
     order_exception_contact,
     order_exception_resolve,
     order_intake,
@@ -177,8 +177,8 @@ def test_reverify_adds_only_new_problems(ops):
 def test_intake_retries_the_whole_write_on_a_waybill_number_collision(monkeypatch):
     """SHP-02: a generated waybill number that already exists rolls the intake back and writes it
     again with a fresh number: one order, one line, one history row each, no half-saved rows."""
-    from courier import rules
-    from courier.services import shipments as shipment_services
+    from courier.shipments import rules
+    from courier.shipments.services import shipments as shipment_services
 
     partner = PartnerFactory()
     user = UserFactory(is_superuser=True)

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from courier.models import (
+from courier.periodic import PERIODIC_JOBS
+from courier.shipments.models import (
     CounterPickup,
     DeliveryAttempt,
     DeliveryAuthorisation,
@@ -15,14 +16,16 @@ from courier.models import (
     Order,
     ReturnRequest,
 )
-from courier.periodic import PERIODIC_JOBS
-from courier.services.claims import exception_record
-from courier.services.delivery import delivery_attempt_record, delivery_authorisation_record
-from courier.services.orders import shipment_modify
-from courier.services.retention import retention_anonymise
-from courier.services.returns import return_request_create
-from courier.services.shipments import shipment_transition
-from courier.tasks_shipments import retention_anonymise as retention_task
+from courier.shipments.services.claims import exception_record
+from courier.shipments.services.delivery import (
+    delivery_attempt_record,
+    delivery_authorisation_record,
+)
+from courier.shipments.services.orders import shipment_modify
+from courier.shipments.services.retention import retention_anonymise
+from courier.shipments.services.returns import return_request_create
+from courier.shipments.services.shipments import shipment_transition
+from courier.shipments.tasks import retention_anonymise as retention_task
 from tests.courier.factories import intake, photo, private_storage
 from tests.factories import PartnerFactory, UserFactory
 

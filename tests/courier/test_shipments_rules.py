@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from courier import rules
+from courier.shipments import rules
 
 T16 = datetime.time(16, 0)
 

@@ -14,7 +14,7 @@ from staffing.services.attendance import (
     punch_correction_reject,
 )
 from staffing.services.errors import RulesRefused, StaffingError
-from staffing.tasks import attendance_nightly
+from staffing.tasks.staff import attendance_nightly
 from tests.staffing.factories import SupervisorFactory, at, entry, team
 
 pytestmark = pytest.mark.django_db

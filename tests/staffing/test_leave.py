@@ -2,7 +2,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from courier.models import Notification
+from courier.core.models import Notification
 from staffing.models import LeaveRequest, Position, RequestState, RosterChange, RosterEntry
 from staffing.services.errors import RulesRefused, StaffingError
 from staffing.services.leave import (

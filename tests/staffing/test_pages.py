@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from courier.models import Notification
+from courier.core.models import Notification
 from staffing.models import (
     CalendarFeed,
     LeaveRequest,

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from courier.models import Notification
+from courier.core.models import Notification
 from staffing.models import (
     Department,
     HandoverNote,

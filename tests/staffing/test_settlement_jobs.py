@@ -46,7 +46,7 @@ def test_daily_settlement_job_is_registered_and_scheduled():
 def test_task_computes_last_month_of_scored_departments_only():
     """SCR-04: the task, run the day before payday, computes March for the scored department
     (customer service by default) and leaves other departments alone."""
-    from staffing.tasks_scoring import settlements_due
+    from staffing.tasks.scoring import settlements_due
 
     cs = DepartmentFactory()
     EmployeeFactory(department=cs)

@@ -12,7 +12,7 @@ from staffing.models import (
     RosterPatternMember,
     RosterPatternStep,
 )
-from staffing.tasks import holidays_seed_next_year, requests_expire
+from staffing.tasks.staff import holidays_seed_next_year, requests_expire
 from tests.factories import UserFactory
 from tests.staffing.factories import at, shift, team
 

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from courier.models import Notification
+from courier.core.models import Notification
 from staffing.models import RequestState, RosterChange, RosterEntry, SwapRequest
 from staffing.rules.swaps import SwapFacts, swap_rules_check
 from staffing.services.errors import RulesRefused, StaffingError

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from courier.models import Partner
-from courier.services.apikeys import partner_api_key_create
+from courier.core.models import Partner
+from courier.core.services.apikeys import partner_api_key_create
 
 
 class Command(BaseCommand):

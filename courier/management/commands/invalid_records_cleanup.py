@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from courier.services.cleanup import invalid_records_cleanup
+from courier.shipments.services.cleanup import invalid_records_cleanup
 
 
 class Command(BaseCommand):

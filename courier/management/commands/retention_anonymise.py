@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from courier.services.retention import retention_anonymise
+from courier.shipments.services.retention import retention_anonymise
 
 
 class Command(BaseCommand):

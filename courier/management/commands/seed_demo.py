@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from courier.models import Partner
+from courier.core.models import Partner
 from courier.periodic import periodic_jobs_sync
 from staffing.models import Department, Employee, Position
 from staffing.roles import roles_sync

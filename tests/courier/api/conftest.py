@@ -2,8 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from courier.models import API_SCOPES
-from courier.services.apikeys import partner_api_key_create
+from courier.core.models import API_SCOPES
+from courier.core.services.apikeys import partner_api_key_create
 from tests.factories import PartnerFactory
 
 ALL_SCOPES = sorted(API_SCOPES)

@@ -11,8 +11,8 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from courier.api.base import PartnerAPIView, PartnerScopedMixin
-from courier.api.views import api_not_found
+from courier.core.api.base import PartnerAPIView, PartnerScopedMixin
+from courier.core.api.views import api_not_found
 from tests import api_registry
 
 PLATFORM_VIEWS = (SpectacularAPIView, SpectacularSwaggerView, SpectacularRedocView)
@@ -29,8 +29,8 @@ def _walk(patterns, prefix=""):
 
 
 def partner_views_not_on_base(urlconf=None, prefix="api/") -> list[str]:
-    """Every view under ``prefix`` must be built on ``courier.api.base`` and declare a scope for
-    each action; returns the offenders."""
+    """Every view under ``prefix`` must be built on ``courier.core.api.base`` and declare a scope
+    for each action; returns the offenders."""
     problems = []
     for route, pattern in _walk(get_resolver(urlconf).url_patterns):
         if not route.lstrip("^").startswith(prefix):

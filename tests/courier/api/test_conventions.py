@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from courier.models import WebhookEndpoint
+from courier.core.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]

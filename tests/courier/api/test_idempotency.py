@@ -6,12 +6,12 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.request import Request
 
-from courier.api.idempotency import (
+from courier.core.api.idempotency import (
     idempotency_begin,
     idempotency_records_purge,
     request_fingerprint,
 )
-from courier.models import IdempotencyRecord, WebhookEndpoint
+from courier.core.models import IdempotencyRecord, WebhookEndpoint
 from tests.courier.api import testapp
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.courier.api.testapp")]

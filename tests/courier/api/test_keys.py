@@ -6,8 +6,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from courier.models import Partner, PartnerAPIKey
-from courier.services.apikeys import partner_api_key_revoke
+from courier.core.models import Partner, PartnerAPIKey
+from courier.core.services.apikeys import partner_api_key_revoke
 from tests.factories import PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_requests_act_as_the_partner_service_user_and_history_names_it(key_clien
 
     from rest_framework.test import APIRequestFactory
 
-    from courier.api.authentication import PartnerKeyAuthentication
+    from courier.core.api.authentication import PartnerKeyAuthentication
 
     request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {client.plain}")
     from rest_framework.request import Request

@@ -13,7 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from schemathesis import DataGenerationMethod
 
-from courier.models import WebhookEndpoint
+from courier.core.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from courier.models import WebhookEndpoint
+from courier.core.models import WebhookEndpoint
 from tests import api_registry
 from tests.courier.api.matrix import partner_views_not_on_base, security_matrix_problems
 
@@ -43,7 +43,7 @@ def test_the_base_check_catches_a_view_that_bypasses_the_base():
 
 def test_views_cannot_override_the_partner_filter():
     """API-03: overriding get_queryset/get_object on a partner view is refused at import."""
-    from courier.api.base import PartnerScopedViewSet
+    from courier.core.api.base import PartnerScopedViewSet
 
     with pytest.raises(TypeError, match="overrides get_queryset"):
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from courier.models import Order, Shipment, WebhookEndpoint, WebhookEvent
-from courier.services.shipments import shipment_transition
+from courier.core.models import WebhookEndpoint, WebhookEvent
+from courier.shipments.models import Order, Shipment
+from courier.shipments.services.shipments import shipment_transition
 from tests.courier.factories import (
     OrderFactory,
     OrderLineFactory,

@@ -12,14 +12,14 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from courier.models import (
+from courier.core.models import (
     Notification,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
 )
-from courier.services.webhooks import (
+from courier.core.services.webhooks import (
     WebhookTargetRefused,
     webhook_deliveries_dispatch_due,
     webhook_delivery_attempt,

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import GenericViewSet
 
-from courier.api.base import (
+from courier.core.api.base import (
     PartnerAPIView,
     PartnerCreateModelMixin,
     PartnerDestroyModelMixin,
@@ -19,12 +19,12 @@ from courier.api.base import (
     PartnerScopedViewSet,
     PartnerUpdateModelMixin,
 )
-from courier.api.serializers import (
+from courier.core.api.serializers import (
     PartnerOwnedRelatedField,
     StrictModelSerializer,
     StrictSerializer,
 )
-from courier.models import WebhookEndpoint
+from courier.core.models import WebhookEndpoint
 
 WRITES = {"count": 0}
 

@@ -1,0 +1,188 @@
+"""Insert a small graph of new rows, with their history, in as few database round trips as possible.
+
+Taking an order in writes an order, its goods lines, any order exceptions and the waybill, and a
+``+`` history row for each: eight statements, each a round trip when saved one by one. On
+PostgreSQL this module takes the primary keys from the tables' sequences in one query, so the
+caller can link the rows before anything is written, then sends every INSERT (rows and history)
+as one multi-statement query. PostgreSQL runs such a query as a single transaction, so it is all
+or nothing even outside ``transaction.atomic``; inside one it runs in a savepoint, so a failure
+(a duplicate reference, say) leaves the caller's transaction usable.
+
+Elsewhere (SQLite is in-process, round trips cost nothing) the rows are inserted group by group
+in a transaction. Either way the rows go in through the ORM's own INSERTs (field ``pre_save``,
+such as ``auto_now``, included), and each history row is copied from its row as stored
+(``INSERT ... SELECT``) with the date, reason, type and user django-simple-history would add.
+On PostgreSQL the values are bound into the text with psycopg's own quoting (``mogrify``),
+which is what Django's client-side binding does for every query there anyway.
+No ``save()`` overrides and no ``post_save`` signals run: callers set derived fields themselves.
+"""
+
+from collections.abc import Sequence
+from contextlib import nullcontext
+
+from django.conf import settings
+from django.db import connections, router, transaction
+from django.db.models import AutoField, Model
+from django.db.models.sql import InsertQuery
+from django.utils import timezone
+from simple_history.manager import HistoryDescriptor
+
+
+def rows_pks_allocate(
+    groups: Sequence[Sequence[Model]], lookup: tuple[str, Sequence] | None = None
+):
+    """Give every row of ``groups`` (lists of unsaved rows, one model per list) its primary key
+    now, so rows can point at each other before they are inserted (PostgreSQL; elsewhere keys are
+    left to the insert, which links rows in group order).
+
+    ``groups`` holds at least one row. ``lookup``, ``(sql, params)`` of a query answering at
+    most one value, is answered in the same round trip: its value, or None, is returned (the
+    caller's "does this already exist?")."""
+    groups = [g for g in groups if g]
+    connection = connections[router.db_for_write(type(groups[0][0]))]
+    if connection.vendor != "postgresql":
+        if lookup is None:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(*lookup)
+            row = cursor.fetchone()
+        return row[0] if row else None
+    qn = connection.ops.quote_name
+    selects, params = [], []
+    for group in groups:
+        opts = type(group[0])._meta
+        selects.append(
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
+        )
+        params += [qn(opts.db_table), opts.pk.column, len(group)]
+    if lookup is not None:
+        selects.append(f"({lookup[0]})")
+        params += list(lookup[1])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = cursor.fetchone()
+    for group, pks in zip(groups, row, strict=False):
+        for obj, pk in zip(group, pks, strict=True):
+            obj.pk = pk
+    return row[-1] if lookup is not None else None
+
+
+def rows_create_with_history(groups: Sequence[Sequence[Model]], *, user) -> None:
+    """Insert ``groups`` (parents before children) and a ``+`` history row for each row of a
+    model with history. Raises IntegrityError with nothing written."""
+    groups = [list(g) for g in groups if g]
+    if not groups:
+        return
+    using = router.db_for_write(type(groups[0][0]))
+    connection = connections[using]
+    now = timezone.now()
+    batched = connection.vendor == "postgresql" and all(o.pk is not None for g in groups for o in g)
+    if not batched:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            for group in groups:
+                type(group[0])._default_manager.db_manager(using).bulk_create(group)
+                history = _history_insert_sql(group, user, now, connection)
+                if history:
+                    cursor.execute(*history)
+        return
+    from psycopg import ClientCursor  # the batched path is PostgreSQL's only
+
+    connection.ensure_connection()
+    mogrify = ClientCursor(connection.connection).mogrify
+    statements = []
+    with connection.wrap_database_errors:  # a value psycopg cannot bind: Django's DataError
+        for group in groups:
+            for obj in group:
+                obj._prepare_related_fields_for_save(operation_name="rows_create_with_history")
+            statements.append(mogrify(*_insert_sql(group, using)))
+        for group in groups:
+            history = _history_insert_sql(group, user, now, connection)
+            if history:
+                statements.append(mogrify(*history))
+    # Outside a transaction the one query is its own; inside one it needs a savepoint.
+    guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+    with guard, connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements))
+    for group in groups:
+        for obj in group:
+            obj._state.adding = False
+            obj._state.db = using
+
+
+def _insert_sql(objs: list[Model], using: str) -> tuple[str, list]:
+    """The ORM's own INSERT of ``objs``, without RETURNING."""
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
+    if objs[0].pk is None:
+        fields = [f for f in fields if not isinstance(f, AutoField)]
+    query = InsertQuery(model)
+    query.insert_values(fields, objs, raw=False)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = None
+    (sql, params), *rest = compiler.as_sql()
+    if rest:
+        raise RuntimeError("expected one INSERT statement per group")
+    return sql, list(params)
+
+
+def _history_insert_sql(group: list[Model], user, now, connection) -> tuple[str, list] | None:
+    """``+`` history rows for ``group`` copied from the rows as stored (``INSERT ... SELECT``),
+    with what django-simple-history adds: date, change reason, type and user. None for a model
+    without history."""
+    model = type(group[0])
+    manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+    if manager_name is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return None
+    actors = {(getattr(o, "_history_user", user), getattr(o, "_change_reason", "")) for o in group}
+    if len(actors) != 1:
+        raise ValueError("one history user and change reason per group")
+    [(actor, reason)] = actors
+    template = _history_template(model, manager_name, connection, len(group))
+    ids = [obj.pk for obj in group]
+    return template, [now, reason or None, "+", getattr(actor, "pk", None), *ids]
+
+
+# (model, database, rows) -> the history INSERT ... SELECT: the same text for every call
+_HISTORY_TEMPLATES: dict[tuple, str] = {}
+
+
+def _history_template(model, manager_name: str, connection, n: int) -> str:
+    key = (model, connection.alias, n)
+    template = _HISTORY_TEMPLATES.get(key)
+    if template is None:
+        qn = connection.ops.quote_name
+        history = getattr(model, manager_name).model._meta
+        tracked = [
+            history.get_field(f.name) for f in getattr(model, manager_name).model.tracked_fields
+        ]
+        source = [qn(model._meta.get_field(f.name).column) for f in tracked]
+        target = [qn(f.column) for f in tracked] + [
+            qn(history.get_field(name).column)
+            for name in ("history_date", "history_change_reason", "history_type", "history_user")
+        ]
+        template = (
+            f"INSERT INTO {qn(history.db_table)} ({', '.join(target)}) "
+            f"SELECT {', '.join(source)}, %s, %s, %s, %s FROM {qn(model._meta.db_table)} "
+            f"WHERE {qn(model._meta.pk.column)} IN ({', '.join(['%s'] * n)})"
+        )
+        _HISTORY_TEMPLATES[key] = template
+    return template
+
+
+# --- Model.history, cheap to reach -------------------------------------------------------------
+# django-simple-history (3.x) builds a new manager class with ``Manager.from_queryset`` on every
+# access of ``Model.history``, and reaches that descriptor for every historical row it writes;
+# ``from_queryset`` introspects the queryset class each time (``inspect.getmembers``). The class
+# is the same every time, so it is built once per descriptor and reused.
+
+
+def _history_descriptor_get(self, instance, owner):
+    manager_class = self.__dict__.get("_manager_class_built")
+    if manager_class is None:
+        manager_class = self.manager_class.from_queryset(self.queryset_class)
+        self._manager_class_built = manager_class
+    return manager_class(self.model, instance)
+
+
+def history_descriptor_speedup_install() -> None:
+    HistoryDescriptor.__get__ = _history_descriptor_get

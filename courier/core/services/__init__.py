@@ -1,0 +1,1 @@
+"""Every write of the platform, one module per concern."""

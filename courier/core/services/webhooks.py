@@ -1,0 +1,408 @@
+"""Webhooks to partners: the outbox, signed delivery, retries, disabling, re-send, rotation.
+
+Domain services call ``webhook_event_emit(partner, "shipment.status_changed", {...})`` INSIDE
+their ``transaction.atomic()`` block: the event and its deliveries are written in that
+transaction (rolled back with it) and sending is queued with ``transaction.on_commit``.
+
+Delivery (``webhook_delivery_attempt``, run by the Celery task ``webhooks.deliver`` and by the
+per-minute sweep for retries): POST of ``{"type", "timestamp", "data"}`` signed in the Standard
+Webhooks format (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``; HMAC-SHA256 by the
+``standardwebhooks`` package), 10 s timeout, no redirects followed. A non-2xx answer or a network
+error is retried after 1, 2, 4, ... minutes (``WEBHOOK_RETRY_BASE_SECONDS``) up to
+``WEBHOOK_MAX_ATTEMPTS`` tries (about 3 days). An endpoint that has failed without a success for
+``WEBHOOK_DISABLE_AFTER_HOURS`` is disabled and managers and supervisors are notified.
+"""
+
+import http.client
+import ipaddress
+import json
+import logging
+import socket
+import ssl
+import time
+from datetime import UTC, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from standardwebhooks import Webhook
+
+from courier.core.models import (
+    WEBHOOK_EVENT_TYPES,
+    Partner,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from courier.core.models.webhooks import webhook_secret_new
+
+logger = logging.getLogger("courier.webhooks")
+
+ALERT_GROUPS = ("manager", "supervisor")
+
+
+class WebhookTargetRefused(Exception):
+    """The URL points at an address deliveries may not go to."""
+
+
+# --- pure rules ------------------------------------------------------------------------------
+
+
+def webhook_retry_delay(attempts_made: int, base_seconds: int) -> timedelta:
+    """Wait before the next try after ``attempts_made`` failed tries: base * 2**(n-1)."""
+    return timedelta(seconds=base_seconds * 2 ** max(0, attempts_made - 1))
+
+
+def webhook_signature_headers(endpoint: WebhookEndpoint, msg_id: str, sent_at, body: str, now=None):
+    """Standard Webhooks headers; during a rotation grace period both secrets sign."""
+    now = now or timezone.now()
+    sent_at_utc = sent_at.astimezone(UTC)
+    signatures = [Webhook(endpoint.secret).sign(msg_id, sent_at_utc, body)]
+    if (
+        endpoint.previous_secret
+        and endpoint.previous_secret_expires_at
+        and endpoint.previous_secret_expires_at > now
+    ):
+        signatures.append(Webhook(endpoint.previous_secret).sign(msg_id, sent_at_utc, body))
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(sent_at_utc.timestamp())),
+        "webhook-signature": " ".join(signatures),
+    }
+
+
+def webhook_body(event: WebhookEvent) -> str:
+    return json.dumps(
+        {
+            "type": event.event_type,
+            "timestamp": event.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "data": event.payload,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+
+
+# --- the outbox --------------------------------------------------------------------------------
+
+
+def webhook_event_emit(partner: Partner, event_type: str, payload: dict) -> WebhookEvent:
+    """Record an event for ``partner`` in the CURRENT transaction and queue its delivery to every
+    active endpoint subscribed to ``event_type`` after commit. ``payload`` must be JSON-able
+    (dates, decimals and UUIDs are converted). Unknown event types raise ``ValueError``."""
+    if event_type not in WEBHOOK_EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {event_type!r}")
+    payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    now = timezone.now()
+    with transaction.atomic():
+        event = WebhookEvent.objects.create(
+            partner=partner, event_type=event_type, payload=payload, created_at=now
+        )
+        deliveries = [
+            WebhookDelivery(event=event, endpoint=endpoint, next_attempt_at=now, created_at=now)
+            for endpoint in WebhookEndpoint.objects.filter(partner=partner, is_active=True)
+            if endpoint.subscribes_to(event_type)
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries)
+        ids = [d.pk for d in deliveries if d.pk]
+        if len(ids) != len(deliveries):  # backends without RETURNING ids
+            ids = list(event.deliveries.values_list("pk", flat=True))
+        if ids:
+            transaction.on_commit(lambda: _queue(ids))
+    return event
+
+
+def _queue(ids: list[int]) -> None:
+    from courier.core.tasks import webhook_deliver
+
+    for pk in ids:
+        webhook_deliver.delay(pk)
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+def _address_allowed(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def webhook_target_resolve(url: str) -> tuple[str, str, int, str]:
+    """``(scheme, host, port, address)`` to connect to; refuses loopback and private addresses
+    unless ``WEBHOOK_ALLOW_PRIVATE_TARGETS``. The address is pinned for the connection."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookTargetRefused(f"not an http(s) URL: {url}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise WebhookTargetRefused(f"cannot resolve {parts.hostname}: {exc}")
+    addresses = [info[4][0] for info in infos]
+    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        refused = [a for a in addresses if not _address_allowed(a)]
+        if refused:
+            raise WebhookTargetRefused(f"{parts.hostname} resolves to a private address")
+    return parts.scheme, parts.hostname, port, addresses[0]
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, address, **kwargs):
+        super().__init__(host, **kwargs)
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host, address, **kwargs):
+        super().__init__(host, **kwargs)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+def _http_post(url: str, body: str, headers: dict, timeout: float) -> tuple[int, str]:
+    scheme, host, port, address = webhook_target_resolve(url)
+    parts = urlsplit(url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    if scheme == "https":
+        conn = _PinnedHTTPSConnection(
+            host, address, port=port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        conn = _PinnedHTTPConnection(host, address, port=port, timeout=timeout)
+    try:
+        conn.request(
+            "POST",
+            target,
+            body=body.encode(),
+            headers={
+                **headers,
+                "Content-Type": "application/json",
+                "User-Agent": "courier-webhooks/1",
+            },
+        )
+        response = conn.getresponse()
+        excerpt = response.read(500).decode("utf-8", "replace")
+        return response.status, excerpt
+    finally:
+        conn.close()
+
+
+def webhook_delivery_attempt(delivery_id: int) -> str:
+    """Try one due delivery (idempotent: a delivery that is not due or not pending is skipped).
+    Returns the delivery's state afterwards."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS * 3)
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("event", "endpoint")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.state != WebhookDelivery.PENDING:
+            return delivery.state if delivery else "missing"
+        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return delivery.state
+        if not delivery.endpoint.is_active:
+            return _delivery_fail(delivery, now, _("Endpoint is disabled."))
+        # Lease the delivery so a concurrent sweep does not send it twice while we wait.
+        delivery.attempts += 1
+        delivery.next_attempt_at = now + lease
+        delivery.last_attempt_at = now
+        delivery.save(update_fields=["attempts", "next_attempt_at", "last_attempt_at"])
+    endpoint, event = delivery.endpoint, delivery.event
+    body = webhook_body(event)
+    headers = webhook_signature_headers(endpoint, event.msg_id, now, body, now=now)
+    started = time.monotonic()
+    status_code, excerpt, error = None, "", ""
+    try:
+        status_code, excerpt = _http_post(
+            endpoint.url, body, headers, settings.WEBHOOK_TIMEOUT_SECONDS
+        )
+        if not 200 <= status_code < 300:
+            error = f"HTTP {status_code}"
+    except WebhookTargetRefused as exc:
+        error = f"refused: {exc}"
+    except (OSError, http.client.HTTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    duration = int((time.monotonic() - started) * 1000)
+    return _delivery_record(delivery.pk, status_code, error, excerpt, duration)
+
+
+def _delivery_record(delivery_id, status_code, error, excerpt, duration) -> str:
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("endpoint")
+            .get(pk=delivery_id)
+        )
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempts,
+            attempted_at=delivery.last_attempt_at or now,
+            status_code=status_code,
+            error=error[:500],
+            duration_ms=duration,
+            response_excerpt=excerpt[:500],
+        )
+        delivery.last_status_code = status_code
+        delivery.last_error = error[:500]
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        if not error:
+            delivery.state = WebhookDelivery.SUCCEEDED
+            delivery.next_attempt_at = None
+            delivery.save(
+                update_fields=["state", "next_attempt_at", "last_status_code", "last_error"]
+            )
+            if endpoint.failing_since:
+                endpoint.failing_since = None
+                endpoint.save(update_fields=["failing_since"])
+            return delivery.state
+        if endpoint.failing_since is None:
+            endpoint.failing_since = now
+            endpoint.save(update_fields=["failing_since"])
+        if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            delivery.state = WebhookDelivery.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = now + webhook_retry_delay(
+                delivery.attempts, settings.WEBHOOK_RETRY_BASE_SECONDS
+            )
+        delivery.save(update_fields=["state", "next_attempt_at", "last_status_code", "last_error"])
+        if endpoint.is_active and now - endpoint.failing_since >= timedelta(
+            hours=settings.WEBHOOK_DISABLE_AFTER_HOURS
+        ):
+            webhook_endpoint_disable(
+                endpoint,
+                reason=_("Failing since %(since)s without a successful delivery.")
+                % {"since": timezone.localtime(endpoint.failing_since).strftime("%Y-%m-%d %H:%M")},
+            )
+        return delivery.state
+
+
+def _delivery_fail(delivery, now, reason) -> str:
+    delivery.state = WebhookDelivery.FAILED
+    delivery.next_attempt_at = None
+    delivery.last_error = str(reason)[:500]
+    delivery.save(update_fields=["state", "next_attempt_at", "last_error"])
+    return delivery.state
+
+
+def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, actor=None) -> None:
+    """Disable an endpoint, fail its pending deliveries and alert managers and supervisors."""
+    now = timezone.now()
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        if not endpoint.is_active:
+            return
+        endpoint.is_active = False
+        endpoint.disabled_at = now
+        endpoint.disabled_reason = reason[:300]
+        endpoint._history_user = actor
+        endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+        for delivery in WebhookDelivery.objects.select_for_update().filter(
+            endpoint=endpoint, state=WebhookDelivery.PENDING
+        ):
+            _delivery_fail(delivery, now, _("Endpoint is disabled."))
+        from courier.core.services.notifications import notification_send
+
+        recipients = (
+            get_user_model()
+            .objects.filter(groups__name__in=ALERT_GROUPS, is_active=True)
+            .distinct()
+        )
+        notification_send(
+            recipients,
+            _("Webhook endpoint disabled: %(partner)s %(url)s")
+            % {"partner": endpoint.partner.code, "url": endpoint.url},
+            reason,
+            link=f"/admin/courier/webhookendpoint/{endpoint.pk}/change/",
+            dedupe_key=f"webhook-endpoint:{endpoint.pk}:disabled:{int(now.timestamp())}",
+        )
+    logger.warning("webhook endpoint %s disabled: %s", endpoint.pk, reason)
+
+
+def webhook_endpoint_enable(endpoint: WebhookEndpoint, *, actor=None) -> WebhookEndpoint:
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.is_active = True
+        endpoint.failing_since = None
+        endpoint.disabled_at = None
+        endpoint.disabled_reason = ""
+        endpoint._history_user = actor
+        endpoint.save(
+            update_fields=["is_active", "failing_since", "disabled_at", "disabled_reason"]
+        )
+    return endpoint
+
+
+def webhook_endpoint_rotate_secret(endpoint: WebhookEndpoint, *, actor=None) -> WebhookEndpoint:
+    """A new secret; the old one keeps signing (a second signature) for the grace period."""
+    now = timezone.now()
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_expires_at = now + timedelta(
+            hours=settings.WEBHOOK_SECRET_GRACE_HOURS
+        )
+        endpoint.secret = webhook_secret_new()
+        endpoint._history_user = actor
+        endpoint.save(update_fields=["previous_secret", "previous_secret_expires_at", "secret"])
+    return endpoint
+
+
+def webhook_delivery_resend(delivery: WebhookDelivery, *, actor=None) -> WebhookDelivery:
+    """A new delivery of the same event (same ``webhook-id``) to the same endpoint, sent now."""
+    now = timezone.now()
+    with transaction.atomic():
+        copy = WebhookDelivery.objects.create(
+            event_id=delivery.event_id,
+            endpoint_id=delivery.endpoint_id,
+            resend_of=delivery,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        transaction.on_commit(lambda: _queue([copy.pk]))
+    return copy
+
+
+def webhook_deliveries_dispatch_due(limit: int = 200) -> int:
+    """The per-minute sweep: queue every pending delivery whose time has come."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                state=WebhookDelivery.PENDING,
+                next_attempt_at__lte=now,
+                endpoint__is_active=True,
+            )
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+    _queue(ids)
+    return len(ids)

@@ -1,1 +1,0 @@
-"""Every write of the courier app, one module per concern."""

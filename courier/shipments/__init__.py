@@ -1,0 +1,2 @@
+"""The shipments domain: orders, waybills, delivery with proof, exceptions, returns, stations,
+retention."""

@@ -1,0 +1,323 @@
+"""Admin of exceptions, claims, evidence, COD handovers, returns and recall slips."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
+from courier.shipments.models import (
+    CashHandover,
+    CompensationProposal,
+    DeliveryException,
+    EvidencePhoto,
+    InsuranceClaim,
+    RecallSlip,
+    ReturnRequest,
+)
+from courier.shipments.services import claims, returns, stations
+
+from . import forms as f
+
+
+def _in(*states):
+    return lambda request, obj: obj.state in states
+
+
+class NoAddDelete:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PhotoInline(admin.TabularInline):
+    model = EvidencePhoto
+    fields = ["file_link", "caption", "sha256", "taken_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description=_("file"))
+    def file_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if not obj.file:
+            return "-"
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse("admin:courier_evidencephoto_file", args=[obj.pk]),
+            _("open"),
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeliveryException)
+class DeliveryExceptionAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
+    list_display = ["shipment", "kind", "state", "created_at", "reported_to_network_at"]
+    list_filter = ["kind", "state", "created_at"]
+    list_select_related = ["shipment"]
+    search_fields = ["=shipment__waybill_number"]
+    readonly_fields = [
+        "shipment",
+        "kind",
+        "cause",
+        "handling",
+        "result",
+        "state",
+        "customer_informed_at",
+        "reported_to_network_at",
+        "recorded_by",
+        "created_at",
+        "closed_at",
+    ]
+    inlines = [PhotoInline]
+    service_actions = {
+        "handle": ServiceAction(
+            _("Handled (customer informed, reported to network point)"),
+            lambda r, o, d: (
+                claims.exception_handle(
+                    o,
+                    user=r.user,
+                    handling=d["text"],
+                    customer_informed=True,
+                    reported_to_network=True,
+                )
+                and None
+            ),
+            form=f.TextForm,
+            available=_in("open"),
+        ),
+        "close": ServiceAction(
+            _("Close with result"),
+            lambda r, o, d: claims.exception_close(o, user=r.user, result=d["text"]) and None,
+            form=f.TextForm,
+            available=_in("open", "handled"),
+        ),
+    }
+
+
+@admin.register(InsuranceClaim)
+class InsuranceClaimAdmin(NoAddDelete, SimpleHistoryAdmin):
+    list_display = ["shipment", "amount", "status", "photo_count", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["shipment"]
+    readonly_fields = ["exception", "shipment", "photo_count", "created_by", "created_at"]
+
+
+@admin.register(CompensationProposal)
+class CompensationProposalAdmin(NoAddDelete, SimpleHistoryAdmin):
+    list_display = ["shipment", "amount", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["shipment"]
+    readonly_fields = ["exception", "shipment", "created_by", "created_at"]
+
+
+@admin.register(EvidencePhoto)
+class EvidencePhotoAdmin(NoAddDelete, admin.ModelAdmin):
+    """Photos and signatures are served only here, to staff allowed to view them."""
+
+    list_display = ["shipment", "caption", "sha256", "taken_at", "erased_at"]
+    list_select_related = ["shipment"]
+    readonly_fields = [
+        "shipment",
+        "attempt",
+        "exception",
+        "return_request",
+        "sha256",
+        "content_type",
+        "size",
+        "caption",
+        "taken_at",
+        "uploaded_by",
+        "erased_at",
+    ]
+    exclude = ["file"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/file/",
+                self.admin_site.admin_view(self.file_view),
+                name="courier_evidencephoto_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, pk):
+        photo = get_object_or_404(EvidencePhoto, pk=pk)
+        if not self.has_view_permission(request, photo):
+            raise PermissionDenied
+        if not photo.file:
+            raise Http404
+        response = FileResponse(photo.file.open("rb"), content_type=photo.content_type or None)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@admin.register(CashHandover)
+class CashHandoverAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
+    list_display = ["shipment", "amount", "collected_by", "collected_at", "handed_to_finance_at"]
+    list_filter = [("handed_to_finance_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["shipment", "collected_by"]
+    readonly_fields = [
+        "shipment",
+        "amount",
+        "collected_by",
+        "collected_at",
+        "handed_to_finance_at",
+        "received_by",
+    ]
+    service_actions = {
+        "receive": ServiceAction(
+            _("Received by finance"),
+            lambda r, o, d: stations.cash_handover_receive(o, user=r.user) and None,
+            available=lambda r, o: (
+                o.handed_to_finance_at is None and r.user.has_perm("courier.receive_cashhandover")
+            ),
+        ),
+    }
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
+    list_display = [
+        "shipment",
+        "kind",
+        "state",
+        "quality_problem",
+        "return_waybill_number",
+        "created_at",
+    ]
+    list_filter = ["state", "kind", "quality_problem", "partner"]
+    list_select_related = ["shipment"]
+    search_fields = ["=shipment__waybill_number", "=return_waybill_number"]
+    inlines = [PhotoInline]
+    readonly_fields = [fld.name for fld in ReturnRequest._meta.fields]
+    service_actions = {
+        "verify_photo": ServiceAction(
+            _("Quality photo verified"),
+            lambda r, o, d: returns.return_quality_photo_verify(o, user=r.user) and None,
+            available=lambda r, o: o.quality_problem and o.photo_verified_at is None,
+        ),
+        "approve": ServiceAction(
+            _("Approve"),
+            lambda r, o, d: returns.return_request_approve(o, user=r.user) and None,
+            available=_in("requested"),
+        ),
+        "reject": ServiceAction(
+            _("Reject"),
+            lambda r, o, d: (
+                returns.return_request_reject(o, user=r.user, reason=d["reason"]) and None
+            ),
+            form=f.ReasonForm,
+            available=_in("requested", "approved", "in_transit"),
+        ),
+        "register": ServiceAction(
+            _("Register return waybill"),
+            lambda r, o, d: returns.return_waybill_register(o, user=r.user, **d) and None,
+            form=f.ReturnWaybillForm,
+            available=_in("approved"),
+        ),
+        "receive": ServiceAction(
+            _("Warehouse inspection sign-off"),
+            lambda r, o, d: returns.return_receive(o, user=r.user, **d) and None,
+            form=f.InspectionForm,
+            available=lambda r, o: (
+                o.received_at is None and o.state in ("in_transit", "exchange_shipped")
+            ),
+        ),
+        "refund": ServiceAction(
+            _("Refund"),
+            lambda r, o, d: returns.return_refund(o, user=r.user, amount=d["amount"]) and None,
+            form=f.AmountForm,
+            available=lambda r, o: o.state == "received" and o.kind == "return",
+        ),
+        "early": ServiceAction(
+            _("Supervisor: allow exchange before return"),
+            lambda r, o, d: (
+                returns.exchange_early_approve(o, user=r.user, note=d["reason"]) and None
+            ),
+            form=f.ReasonForm,
+            available=lambda r, o: (
+                o.kind == "exchange"
+                and o.state in ("approved", "in_transit")
+                and r.user.has_perm("courier.approve_early_dispatch")
+            ),
+        ),
+        "ship_exchange": ServiceAction(
+            _("Ship exchange"),
+            lambda r, o, d: returns.exchange_ship(o, user=r.user) and None,
+            available=lambda r, o: (
+                o.kind == "exchange"
+                and not o.exchange_shipment_id
+                and o.state in ("approved", "in_transit", "received")
+            ),
+        ),
+    }
+
+
+@admin.register(RecallSlip)
+class RecallSlipAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "shipment", "state", "courier_name", "received_name", "received_on"]
+    list_filter = ["state"]
+    list_select_related = ["shipment"]
+    readonly_fields = [fld.name for fld in RecallSlip._meta.fields]
+    change_form_template = "admin/courier/recallslip/change_form.html"
+    service_actions = {
+        "received": ServiceAction(
+            _("Original parcel received"),
+            lambda r, o, d: returns.recall_original_received(o, user=r.user, **d) and None,
+            form=f.ReceivedForm,
+            available=_in("issued"),
+        ),
+        "refund": ServiceAction(
+            _("Refund"),
+            lambda r, o, d: returns.recall_refund(o, user=r.user, amount=d["amount"]) and None,
+            form=f.AmountForm,
+            available=_in("received"),
+        ),
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/print/",
+                self.admin_site.admin_view(self.print_view),
+                name="courier_recallslip_print",
+            ),
+            *super().get_urls(),
+        ]
+
+    def print_view(self, request, pk):
+        slip = get_object_or_404(
+            RecallSlip.objects.select_related("shipment__order", "shipment__partner"), pk=pk
+        )
+        if not self.has_view_permission(request, slip):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "courier/return_slip_print.html",
+            {
+                "slip": slip,
+                "shipment": slip.shipment,
+                "order": slip.shipment.order,
+                "parts": [
+                    _("Part 1: kept by the printing desk"),
+                    _("Part 2: taken by the courier"),
+                ],
+                "title": _("Return slip %(n)s") % {"n": slip.slip_number},
+            },
+        )

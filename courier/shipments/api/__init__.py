@@ -1,0 +1,1 @@
+"""Partner API of the shipments domain: /api/v1/shipments/ and /api/v1/returns/."""

@@ -1,0 +1,43 @@
+"""Models of the shipments domain. Registered with Django through ``courier.models``."""
+
+from .claims import ClaimStatus, CompensationProposal, DeliveryException, InsuranceClaim
+from .delivery import DeliveryAttempt, DeliveryAuthorisation, EvidencePhoto
+from .orders import (
+    Channel,
+    DispatchSettings,
+    Order,
+    OrderException,
+    OrderLine,
+    OrderRemark,
+    TransportMode,
+)
+from .returns import RecallSlip, ReturnRequest, ReturnState
+from .shipments import DeskInstruction, Shipment, ShipmentState
+from .stations import CashHandover, CounterPickup, Station, StationScan
+
+__all__ = [
+    "ClaimStatus",
+    "CompensationProposal",
+    "DeliveryException",
+    "InsuranceClaim",
+    "DeliveryAttempt",
+    "DeliveryAuthorisation",
+    "EvidencePhoto",
+    "Channel",
+    "DispatchSettings",
+    "Order",
+    "OrderException",
+    "OrderLine",
+    "OrderRemark",
+    "TransportMode",
+    "RecallSlip",
+    "ReturnRequest",
+    "ReturnState",
+    "DeskInstruction",
+    "Shipment",
+    "ShipmentState",
+    "CashHandover",
+    "CounterPickup",
+    "Station",
+    "StationScan",
+]

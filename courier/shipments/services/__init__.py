@@ -1,0 +1,1 @@
+"""Every write of the shipments domain, one module per concern."""

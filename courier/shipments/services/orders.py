@@ -1,0 +1,469 @@
+"""Order intake and verification (SHP-01..05, SHP-08), modification by stage (SHP-06)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from courier.core.fastwrite import rows_create_with_history, rows_pks_allocate
+from courier.shipments import rules
+from courier.shipments.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
+from courier.shipments.services.shipments import (
+    Outcome,
+    StateConflict,
+    actor_name,
+    aftersales_handoff,
+    desk_instruction_auto,
+    order_remark_add,
+    shipment_build,
+    shipment_lock,
+)
+
+ORDER_INPUT_FIELDS = [
+    "channel",
+    "partner_ref",
+    "sender_name",
+    "sender_phone",
+    "sender_province",
+    "sender_city",
+    "sender_district",
+    "sender_address",
+    "recipient_name",
+    "recipient_phone",
+    "recipient_province",
+    "recipient_city",
+    "recipient_district",
+    "recipient_address",
+    "weight_kg",
+    "volume_m3",
+    "dangerous_goods",
+    "fragile",
+    "keep_upright",
+    "moisture_sensitive",
+    "appearance_requirements",
+    "required_arrival_at",
+    "transport_mode",
+    "goods_amount",
+    "paid_at",
+    "in_stock",
+    "made_to_order",
+]
+
+# SHP-06: what a customer may ask to change after payment.
+MODIFIABLE_FIELDS = [
+    "recipient_name",
+    "recipient_phone",
+    "recipient_province",
+    "recipient_city",
+    "recipient_district",
+    "recipient_address",
+    "required_arrival_at",
+    "transport_mode",
+]
+ADDRESS_FIELDS = {"recipient_province", "recipient_city", "recipient_district", "recipient_address"}
+
+
+def _check_arrival(value, errors: dict) -> None:
+    if value is not None and value <= timezone.now():
+        errors.setdefault("required_arrival_at", []).append(
+            _("The required arrival time is in the past.")
+        )
+
+
+def _decimal(value):
+    """A Decimal, or the raw value for full_clean to reject."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return value
+
+
+def _lines_build(lines: list[dict], errors: dict) -> list[OrderLine]:
+    built = []
+    if not lines:
+        errors.setdefault("lines", []).append(_("At least one goods line is required."))
+    for i, data in enumerate(lines):
+        quantity = data.get("quantity")
+        unit_price = _decimal(data.get("unit_price", "0"))
+        amount = data.get("amount")
+        if amount is None and isinstance(quantity, int) and unit_price is not None:
+            amount = unit_price * max(quantity, 0)
+        line = OrderLine(
+            name=data.get("name", ""),
+            attributes=data.get("attributes", ""),
+            quantity=quantity,
+            unit_price=unit_price,
+            amount=_decimal(amount),
+        )
+        try:
+            line.full_clean(exclude=["order"], validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(f"lines[{i}].{field}", []).extend(messages)
+        built.append(line)
+    return built
+
+
+def promised_dispatch_for(order: Order):
+    settings_row = DispatchSettings.current()
+    return rules.promised_dispatch_date(
+        timezone.localtime(order.paid_at),
+        in_stock=order.in_stock,
+        made_to_order=order.made_to_order,
+        cutoff=settings_row.cutoff_time,
+        made_to_order_hours=settings_row.made_to_order_hours,
+    )
+
+
+def order_verify_problems(order: Order, lines: list[OrderLine]) -> list[tuple[str, str]]:
+    return rules.order_verification_problems(
+        lines=[rules.LineFacts(x.name, x.quantity, x.unit_price, x.amount) for x in lines],
+        declared_total=order.goods_amount,
+        address_parts=order.address_parts(),
+        in_stock=order.in_stock,
+        made_to_order=order.made_to_order,
+    )
+
+
+def _verification_mark(order: Order, problems, *, user) -> None:
+    order.verification = "exception" if problems else "verified"
+    order.verified_at = timezone.now()
+    order.verified_by = user
+
+
+def _exceptions_create(order: Order, problems, *, user) -> list[OrderException]:
+    created = [OrderException(order=order, kind=k, detail=d[:500]) for k, d in problems]
+    if created:
+        bulk_create_with_history(created, OrderException, default_user=user)
+    return created
+
+
+def _lines_cache(order: Order, lines: list[OrderLine]) -> None:
+    """Remember the lines just written as ``order.lines.all()`` (as ``prefetch_related`` does),
+    so answering the create reads nothing back."""
+    queryset = order.lines.all()
+    queryset._result_cache = sorted(lines, key=lambda line: line.pk)
+    queryset._prefetch_done = True
+    order._prefetched_objects_cache = {"lines": queryset}
+
+
+WAYBILL_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Intake:
+    order: Order
+    shipment: Shipment
+    created: bool
+
+
+def _intake_existing(partner, ref: str) -> Shipment | None:
+    """The original shipment of the partner's order ``ref``, found through the order's unique
+    (partner, partner_ref) index."""
+    if not ref:
+        return None
+    order = Order.objects.filter(partner=partner, partner_ref=ref).first()
+    if order is None:
+        return None
+    shipment = (
+        Shipment.objects.select_related("partner").filter(order=order, kind="original").first()
+    )
+    if shipment is not None:
+        shipment.order = order
+    return shipment
+
+
+def _same_reference(partner, ref: str) -> tuple[str, list]:
+    """The id of the partner's order ``ref``, through the unique (partner, partner_ref) index:
+    written out because it rides along with the key allocation on every intake."""
+    qn = connection.ops.quote_name
+    opts = Order._meta
+    sql = (
+        f"SELECT {qn(opts.pk.column)} FROM {qn(opts.db_table)} "
+        f"WHERE {qn(opts.get_field('partner').column)} = %s "
+        f"AND {qn(opts.get_field('partner_ref').column)} = %s LIMIT 1"
+    )
+    return sql, [partner.pk, ref]
+
+
+def order_intake(
+    partner, data: dict, lines: list[dict], *, user, cod_amount=Decimal("0"), dedicated_agent=None
+) -> Intake:
+    """Take an order in from any channel, verify it, and create its waybill.
+
+    Idempotent by partner reference: the same reference again returns the existing shipment.
+    Bad input raises one ValidationError with every field's messages; nothing is saved."""
+    ref = (data.get("partner_ref") or "").strip()
+    errors: dict[str, list] = {}
+    order = Order(partner=partner, **{k: data[k] for k in ORDER_INPUT_FIELDS if k in data})
+    if order.paid_at is None:
+        order.paid_at = timezone.now()
+    try:
+        order.full_clean(exclude=["partner"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update({k: list(v) for k, v in exc.message_dict.items()})
+    _check_arrival(order.required_arrival_at, errors)
+    built = _lines_build(lines, errors)
+    if Decimal(str(cod_amount)) < 0:
+        errors.setdefault("cod_amount", []).append(_("Must not be negative."))
+    if errors:
+        raise ValidationError(errors)
+    order.derived_fields_set()
+    order.promised_dispatch_date = promised_dispatch_for(order)
+    problems = order_verify_problems(order, built)
+    _verification_mark(order, problems, user=user)
+    order._history_user = user
+    exceptions = [OrderException(order=order, kind=k, detail=d[:500]) for k, d in problems]
+    # One write for the whole order (see courier.core.fastwrite); a (very rare) waybill number
+    # collision fails it as a whole and it is tried again with a fresh number.
+    for attempt in range(WAYBILL_ATTEMPTS):
+        shipment = shipment_build(
+            order, user=user, cod_amount=cod_amount, dedicated_agent=dedicated_agent
+        )
+        groups = [[order], built, exceptions, [shipment]]
+        # A replay of the reference is found in the same round trip that allocates the keys, so
+        # it never reaches the INSERT (whose failure would log the order's personal data).
+        if rows_pks_allocate(groups, lookup=_same_reference(partner, ref)):
+            existing = _intake_existing(partner, ref)
+            if existing is not None:
+                return Intake(existing.order, existing, False)
+        try:
+            for child in (*built, *exceptions):
+                child.order = order
+            rows_create_with_history(groups, user=user)
+            break
+        except IntegrityError:
+            # A concurrent intake of the same reference won the race, or the waybill number
+            # collided: either way nothing was written.
+            existing = _intake_existing(partner, ref)
+            if existing is not None:
+                return Intake(existing.order, existing, False)
+            if attempt + 1 == WAYBILL_ATTEMPTS:
+                raise
+            for obj in (order, *built, *exceptions):  # not written: insert them again
+                obj.pk = None
+                obj._state.adding = True
+    _lines_cache(order, built)
+    return Intake(order, shipment, True)
+
+
+def order_verify(order: Order, *, user) -> list[OrderException]:
+    """SHP-03: check goods, quantity, price, amount, address and stock again (after a fix);
+    each problem not already open becomes an order exception (SHP-04)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        problems = order_verify_problems(locked, list(locked.lines.all()))
+        open_kinds = set(locked.exceptions.exclude(state="resolved").values_list("kind", flat=True))
+        new = [(k, d) for k, d in problems if k not in open_kinds]
+        _verification_mark(locked, problems, user=user)
+        locked.promised_dispatch_date = promised_dispatch_for(locked)
+        locked._history_user = user
+        locked.save(
+            update_fields=[
+                "verification",
+                "verified_at",
+                "verified_by",
+                "promised_dispatch_date",
+                "updated_at",
+            ]
+        )
+        return _exceptions_create(locked, new, user=user)
+
+
+def _exception_lock(exception: OrderException) -> OrderException:
+    return OrderException.objects.select_for_update().get(pk=exception.pk)
+
+
+def order_exception_contact(exception: OrderException, *, user, note: str) -> OrderException:
+    """SHP-04: the customer was contacted at once; what was said."""
+    if not note.strip():
+        raise ValidationError({"contact_note": _("Say what the customer was told.")})
+    with transaction.atomic():
+        locked = _exception_lock(exception)
+        if locked.state != "open":
+            raise StateConflict(_("This exception is not open."))
+        locked.contact()
+        locked.contacted_at = timezone.now()
+        locked.contact_note = note
+        locked.handled_by = user
+        locked._history_user = user
+        locked.save(update_fields=["state", "contacted_at", "contact_note", "handled_by"])
+        return locked
+
+
+def order_exception_resolve(exception: OrderException, *, user, resolution: str):
+    """SHP-04: followed to the end; once none is open the order counts as verified."""
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Describe how it was resolved.")})
+    with transaction.atomic():
+        locked = _exception_lock(exception)
+        if locked.state == "resolved":
+            raise StateConflict(_("This exception is already resolved."))
+        locked.resolve()
+        locked.resolution = resolution
+        locked.resolved_at = timezone.now()
+        locked.handled_by = user
+        locked._history_user = user
+        locked.save(update_fields=["state", "resolution", "resolved_at", "handled_by"])
+        order = Order.objects.select_for_update().get(pk=locked.order_id)
+        if not order.exceptions.exclude(state="resolved").exists():
+            order.verification = "verified"
+            order.verified_at = timezone.now()
+            order.verified_by = user
+            order._history_user = user
+            order.save(update_fields=["verification", "verified_at", "verified_by", "updated_at"])
+        return locked
+
+
+def _display(order: Order, field: str, value) -> str:
+    if field == "transport_mode":
+        return str(dict(order._meta.get_field(field).choices).get(value, value))
+    if hasattr(value, "strftime"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value if value is not None else "")
+
+
+def modification_remarks(order: Order, changes: dict, *, route: str, user) -> list[str]:
+    """SHP-06 remarks in the documented form, one per changed field (one for the address)."""
+    today = timezone.localdate()
+    name = actor_name(user)
+    texts = []
+    address_changed = ADDRESS_FIELDS & set(changes)
+    if address_changed:
+        parts = {f: changes.get(f, getattr(order, f)) for f in sorted(ADDRESS_FIELDS)}
+        new = "".join(
+            parts[f]
+            for f in (
+                "recipient_province",
+                "recipient_city",
+                "recipient_district",
+                "recipient_address",
+            )
+        )
+        texts.append(
+            rules.modification_remark(
+                str(_("address")),
+                "",
+                new,
+                today,
+                name,
+                template=_(
+                    "Customer requested an address change, new address: {new}, done — {date} {name}"
+                ),
+            )
+        )
+    template = (
+        _(
+            "Customer requested {field} changed from {old} to {new}, changed on the printed "
+            "delivery note and waybill — {date} {name}"
+        )
+        if route != rules.MODIFY_EDIT
+        else _("Customer requested {field} changed from {old} to {new}, done — {date} {name}")
+    )
+    for field in changes:
+        if field in ADDRESS_FIELDS:
+            continue
+        label = str(order._meta.get_field(field).verbose_name)
+        texts.append(
+            rules.modification_remark(
+                label,
+                _display(order, field, getattr(order, field)),
+                _display(order, field, changes[field]),
+                today,
+                name,
+                template=template,
+            )
+        )
+    return texts
+
+
+def shipment_modify(shipment: Shipment, changes: dict, *, user) -> Outcome:
+    """SHP-06 by stage: not printed → edit and note; printed → edit the printed waybill and note
+    (printing desk told); packed → edit, note, retrieve and re-print; shipped → after-sales."""
+    unknown = set(changes) - set(MODIFIABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be modified.") for f in sorted(unknown)})
+    with transaction.atomic():
+        locked = shipment_lock(shipment)
+        order = Order.objects.select_for_update().get(pk=locked.order_id)
+        route = rules.modification_route(locked.state)
+        if route == rules.MODIFY_REFUSED:
+            raise StateConflict(
+                _("A shipment in state “%(state)s” can no longer be modified.")
+                % {"state": locked.get_state_display()}
+            )
+        changes = {k: v for k, v in changes.items() if getattr(order, k) != v}
+        if not changes:
+            return Outcome(route, locked, False)
+        if route == rules.MODIFY_AFTERSALES:
+            order_remark_add(
+                order,
+                _(
+                    "Customer requested a change after shipping (%(fields)s); handed to "
+                    "after-sales — %(date)s %(name)s"
+                )
+                % {
+                    "fields": ", ".join(sorted(changes)),
+                    "date": timezone.localdate().strftime("%Y.%m.%d"),
+                    "name": actor_name(user),
+                },
+                user=user,
+            )
+            aftersales_handoff(
+                locked,
+                _("Change requested for shipped waybill %(n)s") % {"n": locked.waybill_number},
+                ", ".join(f"{k}={v}" for k, v in changes.items()),
+                key=f"modify:{timezone.now().timestamp()}",
+            )
+            return Outcome(route, locked, False)
+        remarks = modification_remarks(order, changes, route=route, user=user)
+        errors: dict[str, list] = {}
+        for field, value in changes.items():
+            setattr(order, field, value)
+        try:
+            order.full_clean(exclude=["partner"], validate_unique=False)
+        except ValidationError as exc:
+            errors.update({k: list(v) for k, v in exc.message_dict.items() if k in changes})
+        if "required_arrival_at" in changes:
+            _check_arrival(order.required_arrival_at, errors)
+        if errors:
+            raise ValidationError(errors)
+        order._history_user = user
+        order._change_reason = "customer modification"
+        order.save(update_fields=[*changes, "recipient_phone_last4", "updated_at"])
+        for text in remarks:
+            order_remark_add(order, text, user=user)
+        summary = "; ".join(remarks)
+        if route == rules.MODIFY_EDIT_PRINTED:
+            desk_instruction_auto(
+                locked,
+                "printing",
+                _("Order of %(n)s modified, correct the printed note and waybill: %(s)s")
+                % {"n": locked.waybill_number, "s": summary},
+                user=user,
+            )
+        elif route == rules.MODIFY_REPRINT:
+            desk_instruction_auto(
+                locked,
+                "warehouse",
+                _("Give the packed parcel of %(n)s back to the printing desk: order modified.")
+                % {"n": locked.waybill_number},
+                user=user,
+            )
+            desk_instruction_auto(
+                locked,
+                "printing",
+                _("Re-print waybill %(n)s: %(s)s") % {"n": locked.waybill_number, "s": summary},
+                user=user,
+            )
+            locked.needs_reprint = True
+            locked._history_user = user
+            locked._change_reason = "modified after packing: re-print"
+            locked.save(update_fields=["needs_reprint", "updated_at"])
+        return Outcome(route, locked, True)

@@ -1,0 +1,260 @@
+"""Waybills: creation with a generated number, every state change, cancellation by stage.
+
+Every transition goes through ``shipment_transition``: row lock, guard re-check, the acting
+user's role permission, timestamps, history with user and reason, and the partner webhook.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
+
+from courier.core.services.notifications import notification_send
+from courier.shipments import rules
+from courier.shipments.models import DeskInstruction, Order, OrderRemark, Shipment
+
+
+class StateConflict(TransitionNotAllowed):
+    """The object's state does not allow the operation (the API answers 409)."""
+
+    def __init__(self, message, code: str = "invalid_state"):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+
+    def __str__(self):
+        return self.message
+
+
+def partner_event_emit(partner, event_type: str, payload: dict) -> None:
+    """The one place the shipments domain emits partner webhooks (inside the transaction)."""
+    from courier.core.services.webhooks import webhook_event_emit
+
+    webhook_event_emit(partner, event_type, payload)
+
+
+def shipment_payload(shipment: Shipment) -> dict:
+    return {
+        "waybill_number": shipment.waybill_number,
+        "partner_ref": shipment.order.partner_ref,
+        "kind": shipment.kind,
+        "state": shipment.state,
+        "updated_at": shipment.updated_at.isoformat() if shipment.updated_at else None,
+    }
+
+
+def actor_name(user) -> str:
+    if user is None:
+        return _("system")
+    employee = getattr(user, "employee", None)
+    return employee.name if employee else (user.get_full_name() or user.get_username())
+
+
+def users_in_role(role: str):
+    return get_user_model().objects.filter(groups__name=role, is_active=True)
+
+
+def order_remark_add(order: Order, text: str, *, user) -> OrderRemark:
+    return OrderRemark.objects.create(order=order, text=text, author=user)
+
+
+def desk_instruction_auto(shipment: Shipment, desk: str, text: str, *, user) -> DeskInstruction:
+    """An instruction the system itself sends to a desk (SHP-12: never by voice)."""
+    instruction = DeskInstruction(desk=desk, shipment=shipment, text=text, issued_by=user)
+    instruction._history_user = user
+    instruction.save()
+    return instruction
+
+
+# --- creation -------------------------------------------------------------------------------
+def waybill_number_new() -> str:
+    return rules.waybill_number_from(secrets.randbelow(10 ** (rules.WAYBILL_LENGTH - 2)))
+
+
+def shipment_build(
+    order: Order, *, user, cod_amount=0, kind: str = "original", dedicated_agent=None
+) -> Shipment:
+    """An unsaved waybill for ``order`` with a fresh number."""
+    shipment = Shipment(
+        waybill_number=waybill_number_new(),
+        order=order,
+        partner_id=order.partner_id,
+        kind=kind,
+        cod_amount=cod_amount,
+        dedicated_agent=dedicated_agent,
+    )
+    shipment._history_user = user
+    return shipment
+
+
+def shipment_create(
+    order: Order,
+    *,
+    user,
+    cod_amount=0,
+    kind: str = "original",
+    dedicated_agent=None,
+) -> Shipment:
+    """A waybill for ``order`` with a fresh number (retried on the rare collision, in a
+    savepoint)."""
+    for _attempt in range(5):
+        shipment = shipment_build(
+            order, user=user, cod_amount=cod_amount, kind=kind, dedicated_agent=dedicated_agent
+        )
+        try:
+            with transaction.atomic():
+                shipment.save()
+        except IntegrityError:
+            if Shipment.objects.filter(waybill_number=shipment.waybill_number).exists():
+                continue
+            raise
+        return shipment
+    raise RuntimeError("could not allocate a waybill number")
+
+
+# --- transitions ----------------------------------------------------------------------------
+_TIMESTAMPS = {
+    "printed": ["printed_at"],
+    "picked_up": ["shipped_at"],
+    "delivered": ["delivered_at", "completed_at"],
+    "returned": ["completed_at"],
+    "cancelled": ["completed_at"],
+    "lost": ["completed_at"],
+}
+
+
+def shipment_lock(shipment: Shipment) -> Shipment:
+    return (
+        Shipment.objects.select_for_update().select_related("order", "partner").get(pk=shipment.pk)
+    )
+
+
+def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) -> Shipment:
+    """Run transition ``name`` on a locked shipment and save it; the caller holds the lock."""
+    method = getattr(locked, name)
+    if not can_proceed(method):
+        raise StateConflict(
+            _("A shipment in state “%(state)s” cannot do this.")
+            % {"state": locked.get_state_display()}
+        )
+    if not has_transition_perm(method, user):
+        raise PermissionDenied(_("Your role may not do this to a shipment."))
+    if name == "pick_up" and locked.needs_reprint:
+        raise StateConflict(_("The waybill must be re-printed first."), code="needs_reprint")
+    old = locked.state
+    method()
+    now = timezone.now()
+    changed = {"state", "updated_at", *fields}
+    for field in _TIMESTAMPS.get(locked.state, []):
+        setattr(locked, field, now)
+        changed.add(field)
+    if locked.state == "printed":
+        locked.print_count += 1
+        changed.add("print_count")
+    locked._history_user = user
+    locked._change_reason = (reason or f"{old} → {locked.state}")[:100]
+    locked.save(update_fields=changed)
+    partner_event_emit(
+        locked.partner,
+        "shipment.status_changed",
+        {**shipment_payload(locked), "previous_state": old},
+    )
+    return locked
+
+
+def shipment_transition(shipment: Shipment, name: str, *, user, reason: str = "") -> Shipment:
+    """Any plain state change (print, pack, pick up, depart, arrive, send out, lost...)."""
+    with transaction.atomic():
+        return _apply(shipment_lock(shipment), name, user=user, reason=reason)
+
+
+def shipment_reprint(shipment: Shipment, *, user) -> Shipment:
+    """SHP-06: the printing desk re-prints a modified packed waybill."""
+    with transaction.atomic():
+        locked = shipment_lock(shipment)
+        if not user.has_perm("courier.print_shipment"):
+            raise PermissionDenied(_("Your role may not print waybills."))
+        if locked.state not in ("printed", "packed"):
+            raise StateConflict(_("Only a printed or packed waybill can be re-printed."))
+        locked.print_count += 1
+        locked.needs_reprint = False
+        locked.printed_at = timezone.now()
+        locked._history_user = user
+        locked._change_reason = "re-printed"
+        locked.save(update_fields=["print_count", "needs_reprint", "printed_at", "updated_at"])
+        return locked
+
+
+# --- cancellation (SHP-07) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    route: str
+    shipment: Shipment
+    applied: bool
+
+
+def aftersales_handoff(shipment: Shipment, subject: str, body: str, *, key: str) -> None:
+    notification_send(
+        users_in_role("aftersales"),
+        subject,
+        body,
+        link=f"/admin/courier/shipment/{shipment.pk}/change/",
+        dedupe_key=f"shipment:{shipment.pk}:{key}",
+    )
+
+
+def shipment_cancel(shipment: Shipment, *, user, reason: str = "") -> Outcome:
+    """Void before printing; retrieve from the warehouse when printed or packed; hand a shipped
+    parcel to after-sales for recall."""
+    with transaction.atomic():
+        locked = shipment_lock(shipment)
+        route = rules.cancellation_route(locked.state)
+        name = actor_name(user)
+        today = timezone.localdate()
+        if route == rules.CANCEL_REFUSED:
+            raise StateConflict(
+                _("A shipment in state “%(state)s” can no longer be cancelled.")
+                % {"state": locked.get_state_display()}
+            )
+        if route == rules.CANCEL_RECALL:
+            order_remark_add(
+                locked.order,
+                _(
+                    "Customer requested cancellation after shipping; handed to after-sales — "
+                    "%(date)s %(name)s"
+                )
+                % {"date": today.strftime("%Y.%m.%d"), "name": name},
+                user=user,
+            )
+            aftersales_handoff(
+                locked,
+                _("Recall requested for waybill %(number)s") % {"number": locked.waybill_number},
+                reason,
+                key="recall-requested",
+            )
+            return Outcome(route, locked, False)
+        was = locked.get_state_display()
+        _apply(locked, "cancel", user=user, reason=reason or "cancelled")
+        if route == rules.CANCEL_RETRIEVE:
+            desk_instruction_auto(
+                locked,
+                DeskInstruction.Desk.WAREHOUSE,
+                _(
+                    "Retrieve the delivery note and waybill / parcel of %(number)s (%(state)s): "
+                    "order cancelled, refund follows."
+                )
+                % {"number": locked.waybill_number, "state": was},
+                user=user,
+            )
+        order_remark_add(
+            locked.order,
+            _("Customer requested cancellation (%(route)s), done — %(date)s %(name)s")
+            % {"route": route, "date": today.strftime("%Y.%m.%d"), "name": name},
+            user=user,
+        )
+        return Outcome(route, locked, True)

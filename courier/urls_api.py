@@ -1,0 +1,18 @@
+"""Partner API v1: /api/v1/. Each domain adds its routes by an include below (before the last,
+catch-all line, which answers unknown paths with a JSON 404)."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from courier.core.api.views import MeView, api_not_found
+
+app_name = "api-v1"
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("", include("courier.shipments.api.urls")),
+    path("", include("complaints.api.urls")),
+    re_path(r"^.*$", api_not_found, name="not-found"),
+]
