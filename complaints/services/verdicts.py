@@ -42,7 +42,7 @@ def _post(obj, rule_code: str, employee, occurred_at, user, reason: str) -> None
                 rule_code=rule_code,
                 source=obj,
                 occurred_at=occurred_at,
-                recorded_by=user,
+                user=user,
                 reason=reason[:500],
             )
         obj.score_posting, obj.score_error = ScorePosting.POSTED, ""
@@ -59,7 +59,7 @@ def _reverse(obj, rule_code: str, user, reason: str) -> None:
     from staffing.services.scoring import score_event_reverse
 
     with transaction.atomic():
-        score_event_reverse(rule_code=rule_code, source=obj, reason=reason, recorded_by=user)
+        score_event_reverse(rule_code=rule_code, source=obj, reason=reason, user=user)
     obj.score_posting = ScorePosting.REVERSED
 
 

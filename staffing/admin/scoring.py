@@ -158,7 +158,7 @@ class ScoreEventAdmin(SimpleHistoryAdmin):
                 rule_code=data["rule"].code,
                 source=None,
                 occurred_at=data["occurred_at"],
-                recorded_by=request.user,
+                user=request.user,
                 reason=data.get("reason", ""),
                 points=data.get("points"),
                 cash=data.get("cash"),
@@ -196,7 +196,7 @@ class ScoreEventAdmin(SimpleHistoryAdmin):
         done, refused = 0, []
         for event in queryset.select_related("employee"):
             try:
-                scoring_services.score_event_cancel(event, reason=reason, recorded_by=request.user)
+                scoring_services.score_event_cancel(event, reason=reason, user=request.user)
                 done += 1
             except ValidationError as exc:
                 refused.append(f"#{event.pk}: {' '.join(exc.messages)}")

@@ -109,10 +109,10 @@ class RosterPatternAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
             try:
-                written = roster_generate(pattern, start, end, by=request.user)
+                written = roster_generate(pattern, start, end, user=request.user)
                 message = _("%(n)s entries generated.") % {"n": written}
                 if form.cleaned_data["publish"]:
-                    published = roster_publish(pattern, start, end, by=request.user)
+                    published = roster_publish(pattern, start, end, user=request.user)
                     message += " " + _("%(n)s entries published.") % {"n": published}
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect(reverse("admin:staffing_rosterpattern_change", args=[pk]))
@@ -163,7 +163,7 @@ class RosterEntryAdmin(SimpleHistoryAdmin):
         total = 0
         for pattern_id, dates in _group(queryset.filter(status=RosterEntry.Status.DRAFT)):
             pattern = RosterPattern.objects.get(pk=pattern_id)
-            total += roster_publish(pattern, min(dates), max(dates), by=request.user)
+            total += roster_publish(pattern, min(dates), max(dates), user=request.user)
         self.message_user(request, _("%(n)s entries published.") % {"n": total})
 
 

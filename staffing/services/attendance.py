@@ -90,9 +90,9 @@ def punch_correction_file(
     return correction
 
 
-def punch_correction_approve(correction_id: int, *, by, reason: str = "") -> PunchCorrection:
+def punch_correction_approve(correction_id: int, *, user, reason: str = "") -> PunchCorrection:
     """ATT-02: at most the monthly limit approved; the approved punch counts for the day."""
-    approver = selectors.employee_for_user(by)
+    approver = selectors.employee_for_user(user)
     with transaction.atomic():
         correction = (
             PunchCorrection.objects.select_for_update(of=("self",))
@@ -110,9 +110,9 @@ def punch_correction_approve(correction_id: int, *, by, reason: str = "") -> Pun
         deciding = [r for r in results if r.code in ("monthly_limit", "direct_supervisor")]
         if refusals(deciding):
             raise RulesRefused(results)
-        correction.approve(by, timezone.now(), reason)
+        correction.approve(user, timezone.now(), reason)
         correction.rule_results = [r.as_dict() for r in results]
-        correction._history_user = by
+        correction._history_user = user
         correction.save()
         Punch.objects.create(
             employee=correction.employee,
@@ -132,10 +132,10 @@ def punch_correction_approve(correction_id: int, *, by, reason: str = "") -> Pun
     return correction
 
 
-def punch_correction_reject(correction_id: int, *, by, reason: str) -> PunchCorrection:
+def punch_correction_reject(correction_id: int, *, user, reason: str) -> PunchCorrection:
     if not reason.strip():
         raise StaffingError(_("Give the reason for the rejection."))
-    approver = selectors.employee_for_user(by)
+    approver = selectors.employee_for_user(user)
     with transaction.atomic():
         correction = (
             PunchCorrection.objects.select_for_update(of=("self",))
@@ -146,8 +146,8 @@ def punch_correction_reject(correction_id: int, *, by, reason: str) -> PunchCorr
             raise StaffingError(_("This correction has already been decided."))
         if approver is None or approver.pk != correction.employee.supervisor_id:
             raise StaffingError(_("Only the employee's direct supervisor may decide this."))
-        correction.reject(by, timezone.now(), reason)
-        correction._history_user = by
+        correction.reject(user, timezone.now(), reason)
+        correction._history_user = user
         correction.save()
         notification_send(
             [correction.employee.user],
@@ -271,7 +271,7 @@ def attendance_finalize_due(now: dt.datetime | None = None) -> int:
                         rule_code=code,
                         source=day,
                         occurred_at=day.entry.session_times()[0][0],
-                        recorded_by=None,
+                        user=None,
                         reason=_("Attendance on %(date)s: %(status)s")
                         % {"date": day.date, "status": day.get_status_display()},
                     )

@@ -19,8 +19,8 @@ from staffing.models import (
 from .errors import StaffingError
 
 
-def _require_direct_supervisor(employee: Employee, by) -> None:
-    approver = selectors.employee_for_user(by)
+def _require_direct_supervisor(employee: Employee, user) -> None:
+    approver = selectors.employee_for_user(user)
     if approver is None or approver.pk != employee.supervisor_id:
         raise StaffingError(_("Only the employee's direct supervisor may do this."))
 
@@ -35,29 +35,29 @@ def on_duty_at(employee: Employee, moment: dt.datetime) -> bool:
 
 
 def chat_offline_approve(
-    *, employee: Employee, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, by
+    *, employee: Employee, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, user
 ) -> ChatOfflineApproval:
     """ATT-03: going offline or invisible needs the supervisor's approval first."""
-    _require_direct_supervisor(employee, by)
+    _require_direct_supervisor(employee, user)
     if ends_at <= starts_at:
         raise StaffingError(_("The end must be after the start."))
     if not reason.strip():
         raise StaffingError(_("Give the reason."))
     approval = ChatOfflineApproval(
-        employee=employee, starts_at=starts_at, ends_at=ends_at, reason=reason, approved_by=by
+        employee=employee, starts_at=starts_at, ends_at=ends_at, reason=reason, approved_by=user
     )
-    approval._history_user = by
+    approval._history_user = user
     approval.save()
     return approval
 
 
 def chat_breach_record(
-    *, employee: Employee, kind: str, observed_at: dt.datetime, by, note: str = ""
+    *, employee: Employee, kind: str, observed_at: dt.datetime, user, note: str = ""
 ) -> ChatStatusBreach:
     """ATT-03: offline on duty without approval → G3 (50 yuan); online while away → G3b (−2)."""
     from staffing.services.scoring import score_event_record
 
-    _require_direct_supervisor(employee, by)
+    _require_direct_supervisor(employee, user)
     if kind not in ChatStatusBreach.Kind.values:
         raise StaffingError(_("Unknown kind of breach."))
     if not on_duty_at(employee, observed_at):
@@ -77,16 +77,16 @@ def chat_breach_record(
     )
     with transaction.atomic():
         breach = ChatStatusBreach(
-            employee=employee, kind=kind, observed_at=observed_at, note=note, recorded_by=by
+            employee=employee, kind=kind, observed_at=observed_at, note=note, recorded_by=user
         )
-        breach._history_user = by
+        breach._history_user = user
         breach.save()
         score_event_record(
             employee=employee,
             rule_code=code,
             source=breach,
             occurred_at=observed_at,
-            recorded_by=by,
+            user=user,
             reason=note or breach.get_kind_display(),
         )
     return breach

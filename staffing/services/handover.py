@@ -22,7 +22,7 @@ def handover_note_write(*, author: Employee, entry: RosterEntry, body: str) -> H
     return note
 
 
-def handover_note_acknowledge(note_id: int, *, by: Employee) -> HandoverNote:
+def handover_note_acknowledge(note_id: int, *, employee: Employee) -> HandoverNote:
     """The next shift confirms it has read the handover: someone on duty after the author."""
     with transaction.atomic():
         note = (
@@ -32,13 +32,13 @@ def handover_note_acknowledge(note_id: int, *, by: Employee) -> HandoverNote:
         )
         if note.acknowledged_at is not None:
             raise StaffingError(_("This handover note is already acknowledged."))
-        if by.pk == note.author_id:
+        if employee.pk == note.author_id:
             raise StaffingError(_("The next shift acknowledges the handover, not its author."))
         author_start = note.entry.starts_at()
         later = [
             e
             for e in RosterEntry.objects.filter(
-                employee=by,
+                employee=employee,
                 kind=RosterKind.DUTY,
                 status=RosterEntry.Status.PUBLISHED,
                 shift_type__isnull=False,
@@ -50,7 +50,7 @@ def handover_note_acknowledge(note_id: int, *, by: Employee) -> HandoverNote:
         ]
         if not later:
             raise StaffingError(_("Only someone on the next shift can acknowledge this handover."))
-        note.acknowledged_by, note.acknowledged_at = by, timezone.now()
-        note._history_user = by.user
+        note.acknowledged_by, note.acknowledged_at = employee, timezone.now()
+        note._history_user = employee.user
         note.save(update_fields=["acknowledged_by", "acknowledged_at"])
     return note

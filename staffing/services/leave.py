@@ -116,10 +116,10 @@ def leave_request_answer(
     return leave
 
 
-def leave_request_approve(leave_id: int, *, by, reason: str = "") -> LeaveRequest:
+def leave_request_approve(leave_id: int, *, user, reason: str = "") -> LeaveRequest:
     """LEV-01/LEV-04: only the direct supervisor approves; the roster entry is marked."""
     now = timezone.now()
-    approver = selectors.employee_for_user(by)
+    approver = selectors.employee_for_user(user)
     with transaction.atomic():
         leave = _locked(leave_id)
         if leave.state != RequestState.AWAITING_SUPERVISOR:
@@ -135,15 +135,15 @@ def leave_request_approve(leave_id: int, *, by, reason: str = "") -> LeaveReques
             raise StaffingError(
                 _("The shift has already started; the leave can no longer be approved.")
             )
-        leave.approve(by, now, reason)
+        leave.approve(user, now, reason)
         leave.rule_results = [r.as_dict() for r in results]
-        leave._history_user = by
+        leave._history_user = user
         leave.save()
         roster_entry_change(
             entry,
             shift_type=entry.shift_type,
             cause=RosterEntry.Cause.LEAVE,
-            by=by,
+            user=user,
             reason=_("Leave approved: %(type)s") % {"type": leave.leave_type.name},
             leave=leave,
         )
@@ -158,18 +158,18 @@ def leave_request_approve(leave_id: int, *, by, reason: str = "") -> LeaveReques
     return leave
 
 
-def leave_request_reject(leave_id: int, *, by, reason: str) -> LeaveRequest:
+def leave_request_reject(leave_id: int, *, user, reason: str) -> LeaveRequest:
     if not reason.strip():
         raise StaffingError(_("Give the reason for the rejection."))
-    approver = selectors.employee_for_user(by)
+    approver = selectors.employee_for_user(user)
     with transaction.atomic():
         leave = _locked(leave_id)
         if leave.state != RequestState.AWAITING_SUPERVISOR:
             raise StaffingError(_("This leave is not waiting for a supervisor's decision."))
         if approver is None or approver.pk != leave.requester.supervisor_id:
             raise StaffingError(_("Only the requester's direct supervisor may decide this leave."))
-        leave.reject(by, timezone.now(), reason)
-        leave._history_user = by
+        leave.reject(user, timezone.now(), reason)
+        leave._history_user = user
         leave.save()
         notification_send(
             [leave.requester.user],

@@ -20,7 +20,7 @@ def pattern_step_for(pattern: RosterPattern, steps: list, start_step: int, day: 
     return steps[(start_step + block) % len(steps)]
 
 
-def roster_generate(pattern: RosterPattern, start: dt.date, end: dt.date, *, by=None) -> int:
+def roster_generate(pattern: RosterPattern, start: dt.date, end: dt.date, *, user=None) -> int:
     """One draft entry per member per day; published entries are never overwritten."""
     if end < start:
         raise StaffingError(_("The end date is before the start date."))
@@ -63,7 +63,7 @@ def roster_generate(pattern: RosterPattern, start: dt.date, end: dt.date, *, by=
     return written
 
 
-def roster_publish(pattern: RosterPattern, start: dt.date, end: dt.date, *, by) -> int:
+def roster_publish(pattern: RosterPattern, start: dt.date, end: dt.date, *, user) -> int:
     """STF-02: the supervisor publishes the drafts; each member is told once."""
     now = timezone.now()
     with transaction.atomic():
@@ -74,7 +74,7 @@ def roster_publish(pattern: RosterPattern, start: dt.date, end: dt.date, *, by) 
         )
         for entry in drafts:
             entry.status, entry.published_at = RosterEntry.Status.PUBLISHED, now
-            entry._history_user = by
+            entry._history_user = user
             entry.save(update_fields=["status", "published_at"])
         people = {e.employee.user for e in drafts}
         if people:
@@ -93,7 +93,7 @@ def roster_entry_change(
     *,
     shift_type,
     cause: str,
-    by=None,
+    user=None,
     reason: str = "",
     swap=None,
     leave=None,
@@ -105,7 +105,7 @@ def roster_entry_change(
         old_shift_type=entry.shift_type,
         new_shift_type=shift_type,
         reason=reason,
-        changed_by=by,
+        changed_by=user,
     )
     entry.shift_type = shift_type
     entry.change_cause = cause
@@ -116,12 +116,12 @@ def roster_entry_change(
     if leave is not None:
         entry.leave = leave
         fields.append("leave")
-    entry._history_user = by
+    entry._history_user = user
     entry.save(update_fields=fields)
     return change
 
 
-def roster_entry_edit(entry_id: int, *, shift_type, by, reason: str) -> RosterEntry:
+def roster_entry_edit(entry_id: int, *, shift_type, user, reason: str) -> RosterEntry:
     """A supervisor's manual change of a published entry, with its reason."""
     if not reason.strip():
         raise StaffingError(_("Give the reason for the change."))
@@ -132,7 +132,7 @@ def roster_entry_edit(entry_id: int, *, shift_type, by, reason: str) -> RosterEn
             entry.save(update_fields=["shift_type"])
             return entry
         roster_entry_change(
-            entry, shift_type=shift_type, cause=RosterEntry.Cause.MANUAL, by=by, reason=reason
+            entry, shift_type=shift_type, cause=RosterEntry.Cause.MANUAL, user=user, reason=reason
         )
     return entry
 

@@ -128,7 +128,7 @@ def score_event_record(
     rule_code: str,
     source,
     occurred_at: datetime | date,
-    recorded_by=None,
+    user=None,
     reason: str = "",
     points: int | None = None,
     cash: Decimal | None = None,
@@ -188,11 +188,11 @@ def score_event_record(
                 month=month,
                 source_type=source_type,
                 source_id=source_id,
-                recorded_by=recorded_by,
+                recorded_by=user,
                 reason=reason,
                 evidence=evidence,
             )
-            event._history_user = recorded_by
+            event._history_user = user
             event.save()
     except IntegrityError:
         if not source_id:
@@ -204,7 +204,7 @@ def score_event_record(
     return event
 
 
-def score_event_cancel(event: ScoreEvent, *, reason: str, recorded_by=None) -> ScoreEvent:
+def score_event_cancel(event: ScoreEvent, *, reason: str, user=None) -> ScoreEvent:
     """SCR-09: append the reversing event of ``event`` (idempotent: one reversal per event)."""
     if not reason or not reason.strip():
         raise ScoringError(_("Give the reason for cancelling the event."))
@@ -226,10 +226,10 @@ def score_event_cancel(event: ScoreEvent, *, reason: str, recorded_by=None) -> S
             occurred_at=timezone.now(),
             month=event.month,
             reverses=event,
-            recorded_by=recorded_by,
+            recorded_by=user,
             reason=reason,
         )
-        reversal._history_user = recorded_by
+        reversal._history_user = user
         try:
             with transaction.atomic():
                 reversal.save()
@@ -238,9 +238,7 @@ def score_event_cancel(event: ScoreEvent, *, reason: str, recorded_by=None) -> S
     return reversal
 
 
-def score_event_reverse(
-    *, rule_code: str, source, reason: str, recorded_by=None
-) -> ScoreEvent | None:
+def score_event_reverse(*, rule_code: str, source, reason: str, user=None) -> ScoreEvent | None:
     """SCR-09: cancel the event recorded for (rule, source), e.g. when a complaint is overturned
     or A6/A9's "cancelled if…" happens. Returns the reversal, or ``None`` when nothing was
     recorded for that source. Idempotent."""
@@ -255,7 +253,7 @@ def score_event_reverse(
     )
     if event is None:
         return None
-    return score_event_cancel(event, reason=reason, recorded_by=recorded_by)
+    return score_event_cancel(event, reason=reason, user=user)
 
 
 # --- Appeals --------------------------------------------------------------------------------
@@ -342,7 +340,7 @@ def appeal_decide(*, appeal: ScoreAppeal, user, uphold: bool, note: str = "") ->
             score_event_cancel(
                 appeal.event,
                 reason=_("Appeal upheld: %(note)s") % {"note": note or appeal.reason},
-                recorded_by=user,
+                user=user,
             )
             appeal.uphold()
         else:

@@ -115,7 +115,7 @@ def swap_request_answer(
 
 
 def swap_request_approve(
-    swap_id: int, *, by, reason: str = "", override: bool = False
+    swap_id: int, *, user, reason: str = "", override: bool = False
 ) -> SwapRequest:
     """STF-09: the direct supervisor approves; both roster entries change atomically.
 
@@ -124,7 +124,7 @@ def swap_request_approve(
     STF-07: beyond the monthly limit only an explicit ``override`` approves, and it records G14.
     """
     now = timezone.now()
-    approver = selectors.employee_for_user(by)
+    approver = selectors.employee_for_user(user)
     with transaction.atomic():
         swap = _locked(swap_id)
         if swap.state != RequestState.AWAITING_SUPERVISOR:
@@ -142,9 +142,9 @@ def swap_request_approve(
             raise StaffingError(
                 _("The shift has already started; the swap can no longer be approved.")
             )
-        swap.approve(by, now, reason, override=over_limit)
+        swap.approve(user, now, reason, override=over_limit)
         swap.rule_results = [r.as_dict() for r in results]
-        swap._history_user = by
+        swap._history_user = user
         swap.save()
         for day, cause in ((swap.date, RosterEntry.Cause.SWAP), (swap.back_date, "swap_back")):
             if day is None:
@@ -154,13 +154,13 @@ def swap_request_approve(
             mine_shift, theirs_shift = mine.shift_type, theirs.shift_type
             note = _("Swap approved: %(reason)s") % {"reason": reason} if reason else ""
             roster_entry_change(
-                mine, shift_type=theirs_shift, cause=cause, by=by, reason=note, swap=swap
+                mine, shift_type=theirs_shift, cause=cause, user=user, reason=note, swap=swap
             )
             roster_entry_change(
-                theirs, shift_type=mine_shift, cause=cause, by=by, reason=note, swap=swap
+                theirs, shift_type=mine_shift, cause=cause, user=user, reason=note, swap=swap
             )
         if over_limit:
-            _record_over_limit(swap, by)
+            _record_over_limit(swap, user)
         notification_send(
             [swap.requester.user, swap.colleague.user],
             _("Swap on %(date)s approved") % {"date": swap.date},
@@ -171,7 +171,7 @@ def swap_request_approve(
     return swap
 
 
-def _record_over_limit(swap: SwapRequest, by) -> None:
+def _record_over_limit(swap: SwapRequest, user) -> None:
     """STF-07 / G14: each swap beyond the monthly limit costs 2 points, whatever the reason."""
     from staffing.services.scoring import score_event_record
 
@@ -181,16 +181,16 @@ def _record_over_limit(swap: SwapRequest, by) -> None:
         rule_code=policy.swap_over_limit_rule_code,
         source=swap,
         occurred_at=swap.decided_at,
-        recorded_by=by,
+        user=user,
         reason=_("Swap on %(date)s beyond %(limit)s this month")
         % {"date": swap.date, "limit": policy.swap_monthly_limit},
     )
 
 
-def swap_request_reject(swap_id: int, *, by, reason: str) -> SwapRequest:
+def swap_request_reject(swap_id: int, *, user, reason: str) -> SwapRequest:
     if not reason.strip():
         raise StaffingError(_("Give the reason for the rejection."))
-    approver = selectors.employee_for_user(by)
+    approver = selectors.employee_for_user(user)
     now = timezone.now()
     with transaction.atomic():
         swap = _locked(swap_id)
@@ -198,8 +198,8 @@ def swap_request_reject(swap_id: int, *, by, reason: str) -> SwapRequest:
             raise StaffingError(_("This swap is not waiting for a supervisor's decision."))
         if approver is None or approver.pk != swap.requester.supervisor_id:
             raise StaffingError(_("Only the requester's direct supervisor may decide this swap."))
-        swap.reject(by, now, reason)
-        swap._history_user = by
+        swap.reject(user, now, reason)
+        swap._history_user = user
         swap.save()
         notification_send(
             [swap.requester.user, swap.colleague.user],

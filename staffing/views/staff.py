@@ -270,7 +270,7 @@ class HandoverAcknowledgeView(PostActionView):
     success = gettext_lazy("Handover acknowledged.")
 
     def act(self, request, pk):
-        handover_services.handover_note_acknowledge(pk, by=self.employee)
+        handover_services.handover_note_acknowledge(pk, employee=self.employee)
 
 
 class PunchView(EmployeePageMixin, View):

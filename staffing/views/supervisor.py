@@ -69,22 +69,22 @@ class DecisionView(EmployeePageMixin, View):
         services = {
             "swap": (
                 lambda: swap_services.swap_request_approve(
-                    pk, by=request.user, reason=reason, override=form.cleaned_data["override"]
+                    pk, user=request.user, reason=reason, override=form.cleaned_data["override"]
                 ),
-                lambda: swap_services.swap_request_reject(pk, by=request.user, reason=reason),
+                lambda: swap_services.swap_request_reject(pk, user=request.user, reason=reason),
                 SwapRequest,
             ),
             "leave": (
-                lambda: leave_services.leave_request_approve(pk, by=request.user, reason=reason),
-                lambda: leave_services.leave_request_reject(pk, by=request.user, reason=reason),
+                lambda: leave_services.leave_request_approve(pk, user=request.user, reason=reason),
+                lambda: leave_services.leave_request_reject(pk, user=request.user, reason=reason),
                 LeaveRequest,
             ),
             "correction": (
                 lambda: attendance_services.punch_correction_approve(
-                    pk, by=request.user, reason=reason
+                    pk, user=request.user, reason=reason
                 ),
                 lambda: attendance_services.punch_correction_reject(
-                    pk, by=request.user, reason=reason
+                    pk, user=request.user, reason=reason
                 ),
                 PunchCorrection,
             ),
@@ -121,7 +121,7 @@ class ChatBreachView(SupervisorFormView):
 
     def form_valid(self, form):
         try:
-            chat_services.chat_breach_record(by=self.request.user, **form.cleaned_data)
+            chat_services.chat_breach_record(user=self.request.user, **form.cleaned_data)
         except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
             show_error(self.request, exc)
             return self.form_invalid(form)
@@ -137,7 +137,7 @@ class ChatOfflineView(SupervisorFormView):
 
     def form_valid(self, form):
         try:
-            chat_services.chat_offline_approve(by=self.request.user, **form.cleaned_data)
+            chat_services.chat_offline_approve(user=self.request.user, **form.cleaned_data)
         except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
             show_error(self.request, exc)
             return self.form_invalid(form)

@@ -112,13 +112,13 @@ def test_third_correction_approved_fourth_refused(people):
         ]
         extra = _file(a, hhmm="18:30", direction="out", day="2026-03-20")
         for correction in filed:
-            assert punch_correction_approve(correction.pk, by=supervisor.user).state == "approved"
+            assert punch_correction_approve(correction.pk, user=supervisor.user).state == "approved"
         with pytest.raises(RulesRefused) as refused:
-            punch_correction_approve(extra.pk, by=supervisor.user)
+            punch_correction_approve(extra.pk, user=supervisor.user)
         assert [r.code for r in refused.value.results if not r.passed] == ["monthly_limit"]
         with pytest.raises(RulesRefused):
             _file(a, hhmm="11:30", direction="out", day="2026-03-20")  # a fifth: not even filed
-        rejected = punch_correction_reject(extra.pk, by=supervisor.user, reason="limit")
+        rejected = punch_correction_reject(extra.pk, user=supervisor.user, reason="limit")
     assert rejected.state == CorrectionState.REJECTED
     assert Punch.objects.filter(source=Punch.Source.CORRECTION).count() == 3
 
@@ -132,13 +132,13 @@ def test_correction_limit_restarts_each_month(people):
             ("2026-02-27", "09:00"),
             ("2026-02-27", "12:30"),
         ):
-            punch_correction_approve(_file(a, hhmm, day=day).pk, by=supervisor.user)
+            punch_correction_approve(_file(a, hhmm, day=day).pk, user=supervisor.user)
     with time_machine.travel(at("2026-03-01", "19:00"), tick=False):
         with pytest.raises(RulesRefused) as refused:
             _file(a, day="2026-02-28")  # a 4th in February
         assert [r.code for r in refused.value.results if not r.passed] == ["monthly_limit"]
         march = _file(a, hhmm="09:00", day="2026-03-01")
-        assert punch_correction_approve(march.pk, by=supervisor.user).state == "approved"
+        assert punch_correction_approve(march.pk, user=supervisor.user).state == "approved"
 
 
 def test_only_direct_supervisor_decides_corrections(people):
@@ -147,7 +147,7 @@ def test_only_direct_supervisor_decides_corrections(people):
     with time_machine.travel(at("2026-03-10", "19:00"), tick=False):
         correction = _file(a)
         with pytest.raises(RulesRefused):
-            punch_correction_approve(correction.pk, by=SupervisorFactory().user)
+            punch_correction_approve(correction.pk, user=SupervisorFactory().user)
         with pytest.raises(StaffingError):
             _file(a, hhmm="20:00")  # in the future
     assert PunchCorrection.objects.get().state == CorrectionState.PENDING
@@ -186,7 +186,7 @@ def test_approved_correction_makes_the_day_present(people):
         correction = _file(a, hhmm="12:29")
     assert attendance_finalize_due(at("2026-03-13", "02:30")) == 0  # pending: wait
     with time_machine.travel(at("2026-03-13", "09:00"), tick=False):
-        punch_correction_approve(correction.pk, by=supervisor.user)
+        punch_correction_approve(correction.pk, user=supervisor.user)
     assert AttendanceDay.objects.get().status == "present"
     assert attendance_finalize_due(at("2026-03-13", "10:00")) == 1
     assert ScoreEvent.objects.count() == 0

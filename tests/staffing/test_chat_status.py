@@ -23,14 +23,14 @@ def test_offline_on_duty_without_approval_costs_50_yuan():
         starts_at=at(DAY, "14:00"),
         ends_at=at(DAY, "14:30"),
         reason="system training",
-        by=supervisor.user,
+        user=supervisor.user,
     )
     with pytest.raises(StaffingError):
         chat_breach_record(
-            employee=a, kind="offline", observed_at=at(DAY, "14:10"), by=supervisor.user
+            employee=a, kind="offline", observed_at=at(DAY, "14:10"), user=supervisor.user
         )
     breach = chat_breach_record(
-        employee=a, kind="offline", observed_at=at(DAY, "14:30"), by=supervisor.user
+        employee=a, kind="offline", observed_at=at(DAY, "14:30"), user=supervisor.user
     )
     event = ScoreEvent.objects.get()
     assert (event.rule.code, event.cash, event.source) == ("G3", Decimal("-50.00"), breach)
@@ -45,17 +45,17 @@ def test_online_while_away_costs_2_points_and_only_on_duty():
     entry(a, DAY, "cs-early")
     with pytest.raises(StaffingError):
         chat_breach_record(
-            employee=a, kind="away_online", observed_at=at(DAY, "12:00"), by=supervisor.user
+            employee=a, kind="away_online", observed_at=at(DAY, "12:00"), user=supervisor.user
         )
     with pytest.raises(StaffingError):
         chat_breach_record(
             employee=a,
             kind="away_online",
             observed_at=at(DAY, "10:00"),
-            by=SupervisorFactory().user,
+            user=SupervisorFactory().user,
         )
     chat_breach_record(
-        employee=a, kind="away_online", observed_at=at(DAY, "10:00"), by=supervisor.user
+        employee=a, kind="away_online", observed_at=at(DAY, "10:00"), user=supervisor.user
     )
     event = ScoreEvent.objects.get()
     assert (event.rule.code, event.points) == ("G3b", -2)

@@ -80,12 +80,12 @@ def test_personal_leave_needs_a_colleague_who_agrees(people):
         leave = _create(a, shift, "personal", cover=b, reason="family")
         assert Notification.objects.filter(recipient=b.user).count() == 1
         with pytest.raises(StaffingError):
-            leave_request_approve(leave.pk, by=supervisor.user)  # cover has not agreed yet
+            leave_request_approve(leave.pk, user=supervisor.user)  # cover has not agreed yet
         leave = leave_request_answer(leave.pk, cover=b, accept=True)
         assert leave.state == RequestState.AWAITING_SUPERVISOR
         shift.refresh_from_db()
         assert shift.leave is None
-        leave = leave_request_approve(leave.pk, by=supervisor.user, reason="ok")
+        leave = leave_request_approve(leave.pk, user=supervisor.user, reason="ok")
     assert leave.state == RequestState.APPROVED
     shift.refresh_from_db()
     assert (shift.leave, shift.change_cause) == (leave, RosterEntry.Cause.LEAVE)
@@ -160,11 +160,11 @@ def test_skip_level_request_is_invalid(people):
         assert _failed(refused) == ["direct_supervisor"]
         leave = _create(a, shift, "emergency")
         with pytest.raises(RulesRefused) as refused:
-            leave_request_approve(leave.pk, by=manager.user)
+            leave_request_approve(leave.pk, user=manager.user)
         assert _failed(refused) == ["direct_supervisor"]
         with pytest.raises(StaffingError):
-            leave_request_reject(leave.pk, by=SupervisorFactory().user, reason="no")
-        leave = leave_request_reject(leave.pk, by=supervisor.user, reason="busy day")
+            leave_request_reject(leave.pk, user=SupervisorFactory().user, reason="no")
+        leave = leave_request_reject(leave.pk, user=supervisor.user, reason="busy day")
     assert leave.state == RequestState.REJECTED
 
 

@@ -92,13 +92,14 @@ def test_supervisor_publishes_and_later_changes_keep_their_cause():
     roster_generate(pattern, dt.date(2026, 3, 1), dt.date(2026, 3, 5))
     assert RosterEntry.objects.filter(status=RosterEntry.Status.PUBLISHED).count() == 0
     assert (
-        roster_publish(pattern, dt.date(2026, 3, 1), dt.date(2026, 3, 5), by=supervisor.user) == 10
+        roster_publish(pattern, dt.date(2026, 3, 1), dt.date(2026, 3, 5), user=supervisor.user)
+        == 10
     )
     assert Notification.objects.filter(recipient__in=[a.user, b.user]).count() == 2
     first = RosterEntry.objects.get(employee=a, date=dt.date(2026, 3, 1))
     with pytest.raises(StaffingError):
-        roster_entry_edit(first.pk, shift_type=None, by=supervisor.user, reason="")
-    roster_entry_edit(first.pk, shift_type=None, by=supervisor.user, reason="training day")
+        roster_entry_edit(first.pk, shift_type=None, user=supervisor.user, reason="")
+    roster_entry_edit(first.pk, shift_type=None, user=supervisor.user, reason="training day")
     pattern.steps.update(shift_type=shift("printing-early"))
     roster_generate(pattern, dt.date(2026, 3, 1), dt.date(2026, 3, 5))
     first.refresh_from_db()
@@ -152,12 +153,12 @@ def test_handover_is_acknowledged_by_the_next_shift():
         handover_note_write(author=a, entry=early, body="  ")
     note = handover_note_write(author=a, entry=early, body="order 123 awaiting refund")
     with pytest.raises(StaffingError):
-        handover_note_acknowledge(note.pk, by=a)
+        handover_note_acknowledge(note.pk, employee=a)
     with pytest.raises(StaffingError):
-        handover_note_acknowledge(note.pk, by=c)  # same shift, not the next one
+        handover_note_acknowledge(note.pk, employee=c)  # same shift, not the next one
     with time_machine.travel(at("2026-03-10", "13:00"), tick=False):
-        note = handover_note_acknowledge(note.pk, by=b)
+        note = handover_note_acknowledge(note.pk, employee=b)
     assert note.acknowledged_by == b and note.acknowledged_at == at("2026-03-10", "13:00")
     with pytest.raises(StaffingError):
-        handover_note_acknowledge(note.pk, by=b)
+        handover_note_acknowledge(note.pk, employee=b)
     assert HandoverNote.objects.get().acknowledged_by == b

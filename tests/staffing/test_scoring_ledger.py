@@ -71,7 +71,7 @@ def test_record_defaults_from_rule_and_month_in_shanghai():
         rule_code="G5",
         source=source,
         occurred_at=datetime(2026, 3, 31, 17, 30, tzinfo=UTC),
-        recorded_by=boss,
+        user=boss,
         reason="complaint verified",
         evidence="recording #12",
     )
@@ -203,9 +203,9 @@ def test_reverse_appends_a_reversing_event_once():
         employee=employee, rule_code="G2", source=source, occurred_at=at(2026, 3, 5)
     )
     reversal = score_event_reverse(
-        rule_code="G2", source=source, reason="swap was approved", recorded_by=boss
+        rule_code="G2", source=source, reason="swap was approved", user=boss
     )
-    again = score_event_reverse(rule_code="G2", source=source, reason="again", recorded_by=boss)
+    again = score_event_reverse(rule_code="G2", source=source, reason="again", user=boss)
     assert again.pk == reversal.pk
     assert (reversal.kind, reversal.points, reversal.cash, reversal.month) == (
         EventKind.REVERSAL,

@@ -147,7 +147,7 @@ def test_full_flow_changes_both_entries_only_when_approved(
     mine.refresh_from_db()
     assert mine.shift_type.code == "cs-early"  # nothing changes before approval
     with django_capture_on_commit_callbacks(execute=True):
-        swap = swap_request_approve(swap.pk, by=supervisor.user, reason="ok")
+        swap = swap_request_approve(swap.pk, user=supervisor.user, reason="ok")
     assert swap.state == RequestState.APPROVED
     assert swap.decided_by == supervisor.user
     mine.refresh_from_db()
@@ -171,7 +171,7 @@ def test_swap_back_leg_changes_four_entries(clock, people):
     _pair(a, b, "2026-03-10")
     back_mine, back_theirs = _pair(a, b, "2026-03-14", mine="-", theirs="cs-early")
     swap = _ready(a, b, "2026-03-10", back_date=dt.date(2026, 3, 14))
-    swap_request_approve(swap.pk, by=supervisor.user)
+    swap_request_approve(swap.pk, user=supervisor.user)
     back_mine.refresh_from_db()
     back_theirs.refresh_from_db()
     assert back_mine.shift_type.code == "cs-early" and back_theirs.shift_type is None
@@ -195,7 +195,7 @@ def test_only_the_direct_supervisor_approves(clock, people):
     swap = _ready(a, b, "2026-03-10")
     other = SupervisorFactory()
     with pytest.raises(RulesRefused) as refused, translation.override("en"):
-        swap_request_approve(swap.pk, by=other.user)
+        swap_request_approve(swap.pk, user=other.user)
     failed = [r for r in refused.value.results if not r.passed]
     assert [r.code for r in failed] == ["direct_supervisor"]
     assert failed[0].message_zh == "只有申请人的直属主管才能审批此换班。"
@@ -227,7 +227,7 @@ def test_third_swap_passes_fourth_needs_override_and_costs_g14(clock, people):
     _approved(a, c, "2026-03-24")
     _pair(a, b, "2026-03-10")
     third = _ready(a, b, "2026-03-10")
-    third = swap_request_approve(third.pk, by=supervisor.user)
+    third = swap_request_approve(third.pk, user=supervisor.user)
     limit = next(r for r in third.rule_results if r["code"] == "monthly_limit")
     assert (limit["passed"], limit["message_en"]) == (True, "Swap 3 of at most 3 this month.")
     assert third.state == RequestState.APPROVED and third.limit_override is False
@@ -237,11 +237,11 @@ def test_third_swap_passes_fourth_needs_override_and_costs_g14(clock, people):
     fourth = _ready(a, c, "2026-03-17")
     assert fourth.state == RequestState.AWAITING_SUPERVISOR  # filing a 4th is allowed
     with pytest.raises(RulesRefused) as refused:
-        swap_request_approve(fourth.pk, by=supervisor.user)
+        swap_request_approve(fourth.pk, user=supervisor.user)
     limit = next(r for r in refused.value.results if r.code == "monthly_limit")
     assert (limit.passed, limit.overridable) == (False, True)
     assert limit.message_en.startswith("This would be swap 4 this month; at most 3")
-    fourth = swap_request_approve(fourth.pk, by=supervisor.user, override=True, reason="urgent")
+    fourth = swap_request_approve(fourth.pk, user=supervisor.user, override=True, reason="urgent")
     assert fourth.state == RequestState.APPROVED and fourth.limit_override is True
     event = ScoreEvent.objects.get()
     assert (event.employee, event.rule.code, event.points) == (a, "G14", -2)
@@ -255,7 +255,7 @@ def test_month_boundary_counts_by_the_swap_date(clock, people):
         _approved(a, b, day)
     _pair(a, c, "2026-03-05")
     swap = _ready(a, c, "2026-03-05")
-    swap = swap_request_approve(swap.pk, by=supervisor.user)
+    swap = swap_request_approve(swap.pk, user=supervisor.user)
     assert swap.state == RequestState.APPROVED and swap.limit_override is False
     # ...whereas a fourth on 28 February would have needed the override.
     for day in ("2026-03-20", "2026-03-24"):
@@ -263,7 +263,7 @@ def test_month_boundary_counts_by_the_swap_date(clock, people):
     _pair(a, b, "2026-03-31")
     last = _ready(a, b, "2026-03-31")
     with pytest.raises(RulesRefused):
-        swap_request_approve(last.pk, by=supervisor.user)
+        swap_request_approve(last.pk, user=supervisor.user)
 
 
 def test_no_consecutive_swaps(clock, people):
@@ -317,11 +317,11 @@ def test_colleague_declines_and_rejection_keep_the_roster(clock, people):
     _pair(a, c, "2026-03-13")
     swap = _ready(a, c, "2026-03-13")
     with pytest.raises(StaffingError):
-        swap_request_reject(swap.pk, by=supervisor.user, reason="")
-    swap = swap_request_reject(swap.pk, by=supervisor.user, reason="短缺人手")
+        swap_request_reject(swap.pk, user=supervisor.user, reason="")
+    swap = swap_request_reject(swap.pk, user=supervisor.user, reason="短缺人手")
     assert swap.state == RequestState.REJECTED
     with pytest.raises(StaffingError):
-        swap_request_approve(swap.pk, by=supervisor.user)
+        swap_request_approve(swap.pk, user=supervisor.user)
     mine.refresh_from_db()
     assert mine.shift_type == shift("cs-early") and mine.change_cause == ""
     assert RosterChange.objects.count() == 0
@@ -335,7 +335,7 @@ def test_open_swaps_expire_when_the_shift_starts(clock, people):
     assert swaps_expire(at("2026-03-10", "08:59")) == 0
     clock.move_to(at("2026-03-10", "09:00"))
     with pytest.raises(StaffingError):
-        swap_request_approve(swap.pk, by=supervisor.user)
+        swap_request_approve(swap.pk, user=supervisor.user)
     assert swaps_expire() == 1
     swap.refresh_from_db()
     assert swap.state == RequestState.EXPIRED

@@ -77,8 +77,8 @@ def test_double_approval_of_one_swap_exactly_one_wins():
         )
         swap_request_answer(swap.pk, colleague=b, accept=True)
         outcomes = _race(
-            lambda: swap_request_approve(swap.pk, by=supervisor.user),
-            lambda: swap_request_approve(swap.pk, by=supervisor.user),
+            lambda: swap_request_approve(swap.pk, user=supervisor.user),
+            lambda: swap_request_approve(swap.pk, user=supervisor.user),
         )
     wins = [o for o in outcomes if isinstance(o, SwapRequest)]
     assert len(wins) == 1
@@ -112,8 +112,8 @@ def test_two_supervisors_approving_overlapping_swaps_exactly_one_wins():
         first = SwapRequest.objects.create(requester=a, colleague=b, **common)
         second = SwapRequest.objects.create(requester=c, colleague=a, **common)
         outcomes = _race(
-            lambda: swap_request_approve(first.pk, by=sup1.user),
-            lambda: swap_request_approve(second.pk, by=sup2.user),
+            lambda: swap_request_approve(first.pk, user=sup1.user),
+            lambda: swap_request_approve(second.pk, user=sup2.user),
         )
     assert sum(isinstance(o, SwapRequest) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, StaffingError) for o in outcomes) == 1, outcomes

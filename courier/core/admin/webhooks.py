@@ -69,13 +69,13 @@ class WebhookEndpointAdmin(SuperuserSetupMixin, SimpleHistoryAdmin):
     )
     def rotate_secret(self, request, queryset):
         for endpoint in queryset:
-            webhook_endpoint_rotate_secret(endpoint, actor=request.user)
+            webhook_endpoint_rotate_secret(endpoint, user=request.user)
         messages.success(request, _("Secrets rotated."))
 
     @admin.action(description=_("Enable the selected endpoints again"), permissions=["change"])
     def enable(self, request, queryset):
         for endpoint in queryset:
-            webhook_endpoint_enable(endpoint, actor=request.user)
+            webhook_endpoint_enable(endpoint, user=request.user)
         messages.success(request, _("Endpoints enabled."))
 
 
@@ -132,7 +132,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         count = 0
         for delivery in queryset:
-            webhook_delivery_resend(delivery, actor=request.user)
+            webhook_delivery_resend(delivery, user=request.user)
             count += 1
         messages.success(request, _("%(count)d deliveries queued again.") % {"count": count})
 

@@ -312,7 +312,7 @@ def _delivery_fail(delivery, now, reason) -> str:
     return delivery.state
 
 
-def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, actor=None) -> None:
+def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, user=None) -> None:
     """Disable an endpoint, fail its pending deliveries and alert managers and supervisors."""
     now = timezone.now()
     with transaction.atomic():
@@ -322,7 +322,7 @@ def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, actor=No
         endpoint.is_active = False
         endpoint.disabled_at = now
         endpoint.disabled_reason = reason[:300]
-        endpoint._history_user = actor
+        endpoint._history_user = user
         endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
         for delivery in WebhookDelivery.objects.select_for_update().filter(
             endpoint=endpoint, state=WebhookDelivery.PENDING
@@ -346,21 +346,21 @@ def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, actor=No
     logger.warning("webhook endpoint %s disabled: %s", endpoint.pk, reason)
 
 
-def webhook_endpoint_enable(endpoint: WebhookEndpoint, *, actor=None) -> WebhookEndpoint:
+def webhook_endpoint_enable(endpoint: WebhookEndpoint, *, user=None) -> WebhookEndpoint:
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         endpoint.is_active = True
         endpoint.failing_since = None
         endpoint.disabled_at = None
         endpoint.disabled_reason = ""
-        endpoint._history_user = actor
+        endpoint._history_user = user
         endpoint.save(
             update_fields=["is_active", "failing_since", "disabled_at", "disabled_reason"]
         )
     return endpoint
 
 
-def webhook_endpoint_rotate_secret(endpoint: WebhookEndpoint, *, actor=None) -> WebhookEndpoint:
+def webhook_endpoint_rotate_secret(endpoint: WebhookEndpoint, *, user=None) -> WebhookEndpoint:
     """A new secret; the old one keeps signing (a second signature) for the grace period."""
     now = timezone.now()
     with transaction.atomic():
@@ -370,12 +370,12 @@ def webhook_endpoint_rotate_secret(endpoint: WebhookEndpoint, *, actor=None) -> 
             hours=settings.WEBHOOK_SECRET_GRACE_HOURS
         )
         endpoint.secret = webhook_secret_new()
-        endpoint._history_user = actor
+        endpoint._history_user = user
         endpoint.save(update_fields=["previous_secret", "previous_secret_expires_at", "secret"])
     return endpoint
 
 
-def webhook_delivery_resend(delivery: WebhookDelivery, *, actor=None) -> WebhookDelivery:
+def webhook_delivery_resend(delivery: WebhookDelivery, *, user=None) -> WebhookDelivery:
     """A new delivery of the same event (same ``webhook-id``) to the same endpoint, sent now."""
     now = timezone.now()
     with transaction.atomic():
