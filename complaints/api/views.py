@@ -6,14 +6,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from complaints.models import Channel, Complaint, Kind
-from complaints.services import TransitionConflict, complaint_create, complaint_feedback_record
+from complaints.services import complaint_create, complaint_feedback_record
 from courier.core.api.base import (
     PartnerCreateModelMixin,
     PartnerListModelMixin,
     PartnerRetrieveModelMixin,
     PartnerScopedViewSet,
 )
-from courier.core.api.exceptions import ConflictError
 
 from .serializers import ComplaintSerializer, FeedbackSerializer
 
@@ -53,10 +52,7 @@ class ComplaintViewSet(
         complaint = self.get_object()
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            complaint = complaint_feedback_record(
-                complaint, user=request.user, partner=self.partner, **serializer.validated_data
-            )
-        except TransitionConflict as exc:
-            raise ConflictError(" ".join(exc.messages))
+        complaint = complaint_feedback_record(
+            complaint, user=request.user, partner=self.partner, **serializer.validated_data
+        )
         return Response(self.get_serializer(complaint).data)

@@ -5,20 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from complaints import rules
 from complaints.models import Complaint, ComplaintSettings, Severity, SlaPause, SlaPolicy
+from courier.core.errors import ApplicationError, StateConflict
 
 
-class ComplaintError(ValidationError):
+class ComplaintError(ApplicationError):
     """Bad input or a forbidden step; the message is shown to the person as it is."""
 
 
-class TransitionConflict(ComplaintError):
+class TransitionConflict(StateConflict, ComplaintError):
     """The complaint is no longer in a state that allows this step (someone else was faster)."""
 
 

@@ -1,11 +1,10 @@
 """The error every staffing service raises on a refused request: which rules refused, and why."""
 
-from django.core.exceptions import ValidationError
-
+from courier.core.errors import ApplicationError
 from staffing.rules.common import RuleResult, refusals
 
 
-class StaffingError(ValidationError):
+class StaffingError(ApplicationError):
     """A refused request; ``messages`` are in the current language."""
 
     def __init__(self, message, results: list[RuleResult] | None = None):

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courier.core.errors import ApplicationError, StateConflict
 from staffing.models import (
     Employee,
     ScoreAppeal,
@@ -28,11 +28,11 @@ from staffing.models.scoring import AppealState, CashMode, EventKind, Settlement
 from staffing.rules.scoring import month_of
 
 
-class ScoringError(ValidationError):
+class ScoringError(ApplicationError):
     """Bad input or a forbidden write; the message is shown to the user as is."""
 
 
-class MonthFrozen(ScoringError):
+class MonthFrozen(StateConflict, ScoringError):
     """The month is settled: its ledger cannot change any more."""
 
 

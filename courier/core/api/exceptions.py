@@ -5,8 +5,10 @@
 ``message`` a human sentence in the request's language, ``details`` an object (for ``invalid``:
 field name → list of ``{"message", "code"}``) or ``null``.
 
-Domain code may raise: DRF exceptions, ``django.core.exceptions.ValidationError`` (→ 400),
-``django.http.Http404`` (→ 404), ``django_fsm.TransitionNotAllowed`` or ``ConflictError`` (→ 409).
+Domain code raises ``courier.core.errors``' kinds, mapped by class to their status and code
+(``InvalidInput`` 400, ``PermissionRefused`` 403, ``NotFound`` 404, ``StateConflict`` 409),
+whatever app raised them. Also understood: DRF exceptions, Django's ``ValidationError`` (400),
+``Http404`` (404), ``PermissionDenied`` (403) and django-fsm's ``TransitionNotAllowed`` (409).
 """
 
 import logging
@@ -21,6 +23,8 @@ from django_fsm import TransitionNotAllowed
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+from courier.core.errors import ApplicationError, InvalidInput
 
 logger = logging.getLogger("courier.api")
 
@@ -65,7 +69,28 @@ def _plain(detail):
     return detail
 
 
+class ApplicationAPIError(exceptions.APIException):
+    """An ``ApplicationError`` other than invalid input, with its kind's status and code."""
+
+    def __init__(self, error: ApplicationError):
+        super().__init__(detail=str(error), code=error.error_code)
+        self.status_code = error.http_status
+
+
+def _validation_detail(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        detail = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        if "__all__" in detail:
+            detail["non_field_errors"] = detail.pop("__all__")
+        return detail
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
 def _convert(exc):
+    if isinstance(exc, ApplicationError):
+        if exc.http_status == InvalidInput.http_status:
+            return exceptions.ValidationError(_validation_detail(exc))
+        return ApplicationAPIError(exc)
     if isinstance(exc, IntegrityError):
         return ConflictError(_("The request conflicts with existing data."), code="conflict")
     if isinstance(exc, DataError):
@@ -81,15 +106,7 @@ def _convert(exc):
     if isinstance(exc, TransitionNotAllowed):
         return ConflictError()
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail = {
-                field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
-            }
-            if "__all__" in detail:
-                detail["non_field_errors"] = detail.pop("__all__")
-        else:
-            detail = {"non_field_errors": [str(m) for m in exc.messages]}
-        return exceptions.ValidationError(detail)
+        return exceptions.ValidationError(_validation_detail(exc))
     return exc
 
 

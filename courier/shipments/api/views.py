@@ -31,7 +31,7 @@ from courier.shipments.models import Shipment, ShipmentState
 from courier.shipments.selectors import returns_listing, shipment_detail_queryset, shipments_listing
 from courier.shipments.services.orders import order_intake, shipment_modify
 from courier.shipments.services.returns import return_request_create
-from courier.shipments.services.shipments import StateConflict, shipment_cancel
+from courier.shipments.services.shipments import shipment_cancel
 
 
 @functools.cache
@@ -66,11 +66,6 @@ class ShipmentFilter(django_filters.FilterSet):
     class Meta:
         model = Shipment
         fields = ["state", "updated_after"]
-
-
-def _conflict(exc: StateConflict):
-    error = ConflictError(detail=exc.message, code=exc.code)
-    return error
 
 
 class ShipmentViewSet(
@@ -137,10 +132,7 @@ class ShipmentViewSet(
         shipment = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            outcome = shipment_modify(shipment, dict(serializer.validated_data), user=request.user)
-        except StateConflict as exc:
-            raise _conflict(exc)
+        outcome = shipment_modify(shipment, dict(serializer.validated_data), user=request.user)
         if outcome.route == "aftersales":
             raise ConflictError(
                 detail="The parcel has shipped; the change was handed to after-sales.",
@@ -162,12 +154,9 @@ class ShipmentViewSet(
         shipment = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            outcome = shipment_cancel(
-                shipment, user=request.user, reason=serializer.validated_data["reason"]
-            )
-        except StateConflict as exc:
-            raise _conflict(exc)
+        outcome = shipment_cancel(
+            shipment, user=request.user, reason=serializer.validated_data["reason"]
+        )
         code = status.HTTP_200_OK if outcome.applied else status.HTTP_202_ACCEPTED
         return Response(OutcomeSerializer(outcome).data, status=code)
 
@@ -178,10 +167,7 @@ class ShipmentViewSet(
         shipment = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            rr = return_request_create(shipment, user=request.user, **serializer.validated_data)
-        except StateConflict as exc:
-            raise _conflict(exc)
+        rr = return_request_create(shipment, user=request.user, **serializer.validated_data)
         return Response(ReturnSerializer(rr).data, status=status.HTTP_201_CREATED)
 
 

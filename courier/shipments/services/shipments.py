@@ -12,23 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm import can_proceed, has_transition_perm
 
+from courier.core.errors import StateConflict
 from courier.core.services.notifications import notification_send
 from courier.shipments import rules
 from courier.shipments.models import DeskInstruction, Order, OrderRemark, Shipment
-
-
-class StateConflict(TransitionNotAllowed):
-    """The object's state does not allow the operation (the API answers 409)."""
-
-    def __init__(self, message, code: str = "invalid_state"):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.code = code
-
-    def __str__(self):
-        return self.message
 
 
 def partner_event_emit(partner, event_type: str, payload: dict) -> None:
