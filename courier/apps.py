@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,7 @@ class CourierConfig(AppConfig):
     verbose_name = _("Shipments and partners")
 
     def ready(self):
-        from courier.core.fastwrite import history_descriptor_speedup_install
+        from courier.core.fastwrite import fence_check, history_descriptor_speedup_install
 
+        checks.register(fence_check)
         history_descriptor_speedup_install()

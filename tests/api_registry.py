@@ -6,27 +6,33 @@ THE CONTRACT, for every app that adds endpoints under ``/api/v1/``
 Create ``tests/<app>/api_objects.py`` (found automatically: any ``tests/**/api_objects.py``) and
 register one factory per kind of object a path parameter or a body link points at::
 
+    from courier.shipments.models import ReturnRequest
     from tests.api_registry import partner_object
+    from tests.courier.factories import ShipmentFactory
 
-    @partner_object("courier.Shipment", paths=["shipments/{waybill_no}"])
+    @partner_object("courier.Shipment", paths=["shipments/{waybill_number}"])
     def shipment(partner):
-        return ShipmentFactory(partner=partner)        # everything it needs, owned by `partner`
+        return ShipmentFactory(partner=partner)    # everything it needs, owned by `partner`
 
     @partner_object(
-        "tracking.TrackingEvent",
-        paths=["shipments/{waybill_no}/events/{id}"],
-        params=lambda ev: {"waybill_no": ev.shipment.waybill_no, "id": ev.pk},
+        "courier.ReturnRequest",
+        paths=["returns/{id}"],
+        params=lambda rr: {"id": rr.pk},           # the default would say the same
     )
-    def tracking_event(partner):
-        return TrackingEventFactory(shipment=ShipmentFactory(partner=partner))
+    def return_request(partner):
+        return ReturnRequest.objects.create(
+            shipment=shipment(partner), partner=partner, kind="return", reason="不合适"
+        )
+
+(``tests/courier/api/test_conventions.py`` compiles this example and resolves its imports.)
 
 - ``model`` ("app_label.ModelName"): what the factory returns. Body fields declared with
   ``PartnerOwnedRelatedField``/``PartnerOwnedSlugRelatedField`` on that model are checked with it.
 - ``paths``: *path keys*. A key is the operation's path relative to ``/api/v1/``, cut right after
-  its LAST path parameter, without leading/trailing slashes. ``/api/v1/shipments/{waybill_no}/``,
-  ``/api/v1/shipments/{waybill_no}/cancel/`` and ``/api/v1/shipments/{waybill_no}/events/`` all
-  use ``"shipments/{waybill_no}"``; ``/api/v1/shipments/{waybill_no}/events/{id}/`` uses
-  ``"shipments/{waybill_no}/events/{id}"``. The key's first segment also names the collection
+  its LAST path parameter, without leading/trailing slashes. ``/api/v1/shipments/{waybill_number}/``
+  and ``/api/v1/shipments/{waybill_number}/cancel/`` both use ``"shipments/{waybill_number}"``; a
+  nested ``/api/v1/shipments/{waybill_number}/events/{id}/`` would use
+  ``"shipments/{waybill_number}/events/{id}"``. The key's first segment also names the collection
   (``/api/v1/shipments/``) whose list the matrix checks with these objects.
 - ``params(obj) -> dict`` (optional): the path parameter values for ``obj``; by default each
   ``{name}`` is ``getattr(obj, name)``, and ``{id}``/``{pk}`` is ``obj.pk``.

@@ -7,7 +7,7 @@ from courier.core.api.serializers import (
     StrictModelSerializer,
     StrictSerializer,
 )
-from courier.shipments.models import Shipment
+from courier.shipments.selectors import shipments_all
 
 
 class ComplaintSerializer(StrictModelSerializer):
@@ -15,7 +15,7 @@ class ComplaintSerializer(StrictModelSerializer):
 
     shipment = PartnerOwnedSlugRelatedField(
         slug_field="waybill_number",
-        queryset=Shipment.objects.all(),
+        queryset=shipments_all(),
         required=False,
         allow_null=True,
         help_text=_("Waybill number of one of your shipments."),

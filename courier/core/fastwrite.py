@@ -1,5 +1,21 @@
-"""Insert a small graph of new rows, with their history, in as few database round trips as possible.
+"""The fast-write layer: the one module that touches private Django and simple-history internals.
 
+It is fenced: ``FENCED_FOR`` names the versions it was written and tested against, the system
+check ``courier.W001`` warns when the installed ones differ, and
+``tests/courier/test_fastwrite_fence.py`` fails loudly, naming each internal it relies on, when
+an upgrade changes them. Nothing else in the project writes private ORM attributes.
+
+Three things live here:
+
+1. ``rows_pks_allocate`` / ``rows_create_with_history``: insert a small graph of new rows, with
+   their history, in as few database round trips as possible (uses ``InsertQuery`` and
+   ``Model._prepare_related_fields_for_save``).
+2. ``prefetched_cache_set``: remember rows just written as a relation's prefetched result, so the
+   caller answers without reading them back (writes ``QuerySet._result_cache``).
+3. ``history_descriptor_speedup_install``: build ``Model.history``'s manager class once instead
+   of on every access (replaces ``HistoryDescriptor.__get__``).
+
+Insert a small graph of new rows, with their history, in as few database round trips as possible.
 Taking an order in writes an order, its goods lines, any order exceptions and the waybill, and a
 ``+`` history row for each: eight statements, each a round trip when saved one by one. On
 PostgreSQL this module takes the primary keys from the tables' sequences in one query, so the
@@ -26,6 +42,21 @@ from django.db.models import AutoField, Model
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from simple_history.manager import HistoryDescriptor
+
+# The versions (major.minor) whose internals this module was written and tested against.
+FENCED_FOR = {"django": "5.2", "django-simple-history": "3.13"}
+
+
+def fence_versions_mismatched() -> dict[str, tuple[str, str]]:
+    """``{package: (fenced, installed)}`` for each package whose installed major.minor differs."""
+    from importlib.metadata import version
+
+    mismatched = {}
+    for package, fenced in FENCED_FOR.items():
+        installed = ".".join(version(package).split(".")[:2])
+        if installed != fenced:
+            mismatched[package] = (fenced, installed)
+    return mismatched
 
 
 def rows_pks_allocate(
@@ -186,3 +217,33 @@ def _history_descriptor_get(self, instance, owner):
 
 def history_descriptor_speedup_install() -> None:
     HistoryDescriptor.__get__ = _history_descriptor_get
+
+
+def prefetched_cache_set(instance: Model, relation: str, objects: list[Model]) -> None:
+    """Remember ``objects`` as ``instance.<relation>.all()`` exactly as ``prefetch_related``
+    stores it, so serialising rows just written reads nothing back. ``objects`` must be the
+    complete, ordered content of the relation."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    cache = getattr(instance, "_prefetched_objects_cache", None)
+    if cache is None:
+        instance._prefetched_objects_cache = cache = {}
+    cache[relation] = queryset
+
+
+def fence_check(app_configs=None, **kwargs):
+    """System check ``courier.W001``: the installed Django or simple-history is not the version
+    this module's use of their internals was tested against."""
+    from django.core.checks import Warning
+
+    return [
+        Warning(
+            f"{package} {installed} is installed; courier.core.fastwrite was tested against "
+            f"{fenced}.",
+            hint="Run tests/courier/test_fastwrite_fence.py and the intake tests, then update "
+            "FENCED_FOR in courier/core/fastwrite.py.",
+            id="courier.W001",
+        )
+        for package, (fenced, installed) in fence_versions_mismatched().items()
+    ]

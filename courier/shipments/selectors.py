@@ -19,3 +19,9 @@ def shipment_detail_queryset():
 
 def returns_listing():
     return ReturnRequest.objects.select_related("shipment", "exchange_shipment")
+
+
+def shipments_all():
+    """Every shipment: the base queryset of a link field that narrows it further (to the
+    calling partner's, say)."""
+    return Shipment.objects.all()

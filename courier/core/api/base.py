@@ -19,10 +19,11 @@ What the base does for every view built on it (nothing to add in the view):
 - **Errors**: ``{"code", "message", "details"}`` (``courier.core.api.exceptions``); bodies over
   ``API_MAX_BODY_BYTES`` (1 MiB) → 413; per-key throttling → 429 with ``Retry-After``.
 - **Pagination**: cursor pagination, ``?page_size=`` up to 100, bad cursor → 400.
-- **Domain errors**: raise from services ``django.core.exceptions.ValidationError`` (→ 400
-  ``invalid``), ``django_fsm.TransitionNotAllowed`` or ``courier.core.api.exceptions.ConflictError``
-  (→ 409), ``Http404`` (→ 404); database range errors → 400, integrity errors → 409; anything
-  else → logged, 500 JSON. The schema documents 400/401/403/429 (+404 with path parameters,
+- **Domain errors**: services raise ``courier.core.errors``' kinds, mapped by class whatever the
+  app: ``InvalidInput`` → 400 ``invalid``, ``PermissionRefused`` → 403, ``NotFound`` → 404,
+  ``StateConflict`` (also django-fsm's ``TransitionNotAllowed``) → 409 ``invalid_state`` or the
+  code it was raised with; database range errors → 400, integrity errors → 409; anything else →
+  logged, 500 JSON. The schema documents 400/401/403/429 (+404 with path parameters,
   +409/413/415 for writes, +422 for POST) on every operation automatically; schemathesis fails on
   any other status, so add it with ``@extend_schema(responses=...)`` if a view returns one.
 
@@ -31,44 +32,45 @@ Serializers: inherit ``courier.core.api.serializers.StrictModelSerializer`` / ``
 ``PartnerOwnedRelatedField`` / ``PartnerOwnedSlugRelatedField`` (another partner's id → 400, the
 same as a missing id). Writes call your domain service (never ``serializer.save()``).
 
-Example::
+Example (a cut-down ``courier/shipments/api/views.py``; ``tests/courier/api/test_conventions.py``
+compiles it and resolves every name it imports)::
+
+    from rest_framework.decorators import action
+    from rest_framework.response import Response
 
     from courier.core.api.base import (
-        PartnerCreateModelMixin, PartnerListModelMixin, PartnerRetrieveModelMixin,
-        PartnerScopedViewSet, partner_get_object_or_404,
+        PartnerListModelMixin, PartnerRetrieveModelMixin, PartnerScopedViewSet,
     )
+    from courier.shipments.api.serializers import ReasonSerializer, ShipmentSerializer
+    from courier.shipments.selectors import shipments_listing
+    from courier.shipments.services.shipments import shipment_cancel
 
-    class ShipmentViewSet(
-        PartnerListModelMixin, PartnerRetrieveModelMixin, PartnerCreateModelMixin,
-        PartnerScopedViewSet,
-    ):
+    class ShipmentViewSet(PartnerListModelMixin, PartnerRetrieveModelMixin, PartnerScopedViewSet):
         partner_field = "partner"                 # ORM path from Shipment to Partner
-        lookup_field = "waybill_no"
+        lookup_field = "waybill_number"
         serializer_class = ShipmentSerializer     # a StrictModelSerializer
         required_scopes = {
-            "list": "shipments:read", "retrieve": "shipments:read",
-            "create": "shipments:write", "cancel": "shipments:write",
+            "list": "shipments:read", "retrieve": "shipments:read", "cancel": "shipments:write",
         }
 
         def get_base_queryset(self):              # never filter by partner here: the base does
-            return Shipment.objects.select_related("partner")
-
-        def create_object(self, data):            # called with validated data; return the instance
-            return shipment_create(partner=self.partner, actor=self.request.user, **data)
+            return shipments_listing()
 
         @action(detail=True, methods=["post"])
-        def cancel(self, request, waybill_no=None):
+        def cancel(self, request, waybill_number=None):
             shipment = self.get_object()          # 404 for another partner's waybill
-            shipment_cancel(shipment, actor=request.user)
-            return Response(self.get_serializer(shipment).data)
+            serializer = ReasonSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            shipment_cancel(shipment, user=request.user, reason=serializer.validated_data["reason"])
+            return Response(self.get_serializer(shipment).data)   # a StateConflict → 409 by itself
 
-    # A nested route (``/shipments/{waybill_no}/events/``) looks its parent up FIRST, before it
-    # validates the body, so another partner's parent answers 404 (not 400):
-    #     parent = partner_get_object_or_404(Shipment.objects.all(), self.partner,
-    #                                        "partner", waybill_no=self.kwargs["waybill_no"])
+    # A nested route (``/shipments/{waybill_number}/events/``) looks its parent up FIRST, before
+    # it validates the body, so another partner's parent answers 404 (not 400):
+    #     parent = partner_get_object_or_404(shipments_listing(), self.partner, "partner",
+    #                                        waybill_number=self.kwargs["waybill_number"])
     #     and declare ``partner_field = "shipment__partner"`` on the child viewset.
 
-Register with a DRF router in your ``*/api/urls.py`` (included by ``courier/api/urls.py``) and
+Register with a DRF router in your ``*/api/urls.py`` (included by ``courier/urls_api.py``) and
 add a factory to ``tests/<app>/api_objects.py`` for every path parameter (see
 ``tests/api_registry.py``): the security matrix and schemathesis then cover the endpoint.
 

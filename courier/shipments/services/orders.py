@@ -9,7 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from courier.core.fastwrite import rows_create_with_history, rows_pks_allocate
+from courier.core.fastwrite import (
+    prefetched_cache_set,
+    rows_create_with_history,
+    rows_pks_allocate,
+)
 from courier.shipments import rules
 from courier.shipments.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
 from courier.shipments.services.shipments import (
@@ -144,15 +148,6 @@ def _exceptions_create(order: Order, problems, *, user) -> list[OrderException]:
     return created
 
 
-def _lines_cache(order: Order, lines: list[OrderLine]) -> None:
-    """Remember the lines just written as ``order.lines.all()`` (as ``prefetch_related`` does),
-    so answering the create reads nothing back."""
-    queryset = order.lines.all()
-    queryset._result_cache = sorted(lines, key=lambda line: line.pk)
-    queryset._prefetch_done = True
-    order._prefetched_objects_cache = {"lines": queryset}
-
-
 WAYBILL_ATTEMPTS = 5
 
 
@@ -249,7 +244,8 @@ def order_intake(
             for obj in (order, *built, *exceptions):  # not written: insert them again
                 obj.pk = None
                 obj._state.adding = True
-    _lines_cache(order, built)
+    # Answering the create then reads nothing back (lines are listed by pk).
+    prefetched_cache_set(order, "lines", sorted(built, key=lambda line: line.pk))
     return Intake(order, shipment, True)
 
 
