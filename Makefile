@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml uv.lock
 migrate: venv
 	@$(BIN)/python manage.py migrate --no-input -v0
 
+# honcho sets PORT itself (5000 unless told), so pass the port the banner prints.
 demo: migrate
 	@$(BIN)/python manage.py seed_demo
 	@echo ""
@@ -27,7 +28,7 @@ demo: migrate
 	@echo "  API:     http://127.0.0.1:$${PORT:-8000}/api/v1/docs/"
 	@echo "  Ctrl-C stops web, worker and beat."
 	@echo ""
-	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p "$${PORT:-8000}"
 
 test: venv
 	@$(BIN)/pytest $(PYTEST_ARGS)
@@ -35,6 +36,8 @@ test: venv
 lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(BIN)/lint-imports --no-cache
+	@$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
 fmt: venv
 	@$(BIN)/ruff check --fix .
