@@ -5,6 +5,7 @@ from .apikeys import API_SCOPES, PartnerAPIKey
 from .idempotency import IdempotencyRecord
 from .notifications import Notification
 from .partners import Partner
+from .reports import ReportRun, ReportSettings
 from .system import Heartbeat
 from .webhooks import (
     WEBHOOK_EVENT_TYPES,
@@ -22,6 +23,8 @@ __all__ = [
     "Notification",
     "Partner",
     "PartnerAPIKey",
+    "ReportRun",
+    "ReportSettings",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
