@@ -76,6 +76,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab={"minute": "17"},
     ),
     PeriodicJob(
+        name="report-runs-purge",
+        task="courier.reports.purge",
+        description="Deletes stored report runs past their keep date (Report settings).",
+        crontab={"minute": "40", "hour": "3"},
+    ),
+    PeriodicJob(
         name="complaints-sla-sweep",
         task="complaints.tasks.complaints_sla_sweep",
         description="CMP-03/04/05: warns at 80% and escalates complaints past their deadline.",

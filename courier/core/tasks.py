@@ -37,3 +37,18 @@ def idempotency_records_purge() -> int:
     from courier.core.api.idempotency import idempotency_records_purge as purge
 
     return purge()
+
+
+@shared_task(name="courier.reports.run")
+def report_run(name: str, params: dict | None = None, job: str = "") -> int:
+    """Run a stored report on schedule (kwargs from its beat row); returns the run's id."""
+    from courier.core.reports import report_run as run
+
+    return run(name, params=params, job=job or name).pk
+
+
+@shared_task(name="courier.reports.purge")
+def report_runs_purge() -> int:
+    from courier.core.reports import report_runs_purge as purge
+
+    return purge()

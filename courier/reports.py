@@ -1,0 +1,3 @@
+"""``courier.core.reports.reports_discover`` imports ``<app>.reports`` of every installed app;
+for the ``courier`` app this module imports the reports of its domains (add one line per domain
+that defines reports in ``courier/<domain>/reports.py``)."""
