@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -88,8 +88,41 @@ def payday_for(month: date, day: int) -> date:
     return following.replace(day=min(day, last))
 
 
+def appeal_deadline(recorded_at: datetime, appeal_days: int) -> datetime:
+    """SCR-09: the last moment an event recorded at ``recorded_at`` may be appealed, the policy's
+    ``appeal_days`` later to the second.
+
+    >>> from datetime import datetime, timezone
+    >>> appeal_deadline(datetime(2026, 3, 20, 10, 0, tzinfo=timezone.utc), 3).isoformat()
+    '2026-03-23T10:00:00+00:00'
+    """
+    return recorded_at + timedelta(days=appeal_days)
+
+
+def appeal_in_time(recorded_at: datetime, appeal_days: int, now: datetime) -> bool:
+    """SCR-09: ``now`` is within the appeal window; the deadline itself is still in time.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> recorded = datetime(2026, 3, 20, 10, 0, tzinfo=timezone.utc)
+    >>> appeal_in_time(recorded, 3, recorded + timedelta(days=3))
+    True
+    >>> appeal_in_time(recorded, 3, recorded + timedelta(days=3, seconds=1))
+    False
+    >>> appeal_in_time(recorded, 0, recorded)
+    True
+    """
+    return now <= appeal_deadline(recorded_at, appeal_days)
+
+
 def tier_deduction(score: int, tiers: Sequence[Tier]) -> Decimal:
-    """SCR-02: yuan deducted for ``score``; tiers must not overlap (85 → 10×10 + 5×20 = 200)."""
+    """SCR-02: yuan deducted for ``score``; tiers must not overlap (85 → 10×10 + 5×20 = 200).
+
+    >>> tiers = [Tier(100, 90, Decimal("10")), Tier(90, 80, Decimal("20"))]
+    >>> tier_deduction(85, tiers)
+    Decimal('200')
+    >>> tier_deduction(100, tiers)
+    Decimal('0')
+    """
     total = ZERO
     for tier in tiers:
         points = tier.ceiling - max(score, tier.floor)

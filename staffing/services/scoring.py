@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courier.core.errors import ApplicationError, StateConflict
+from staffing import selectors
 from staffing.models import (
     Employee,
     ScoreAppeal,
@@ -25,7 +26,7 @@ from staffing.models import (
     Settlement,
 )
 from staffing.models.scoring import AppealState, CashMode, EventKind, SettlementState
-from staffing.rules.scoring import month_of
+from staffing.rules.scoring import appeal_in_time, month_of
 
 
 class ScoringError(ApplicationError):
@@ -259,6 +260,30 @@ def score_event_reverse(*, rule_code: str, source, reason: str, user=None) -> Sc
 # --- Appeals --------------------------------------------------------------------------------
 
 
+def appeal_window_open(
+    event: ScoreEvent, now: datetime | None = None, *, appeal_days: int | None = None
+) -> bool:
+    """SCR-09: ``event`` can still be appealed at ``now``: up to the policy's number of days
+    after it was recorded, the deadline itself included. The one window both the employee's
+    page (its appeal button) and ``appeal_file`` use; ``appeal_days`` defaults to the policy's.
+    """
+    if appeal_days is None:
+        appeal_days = ScoringPolicy.current().appeal_days
+    return appeal_in_time(event.recorded_at, appeal_days, now or timezone.now())
+
+
+def appeal_offered(
+    event: ScoreEvent, *, is_reversed: bool, appeal_days: int, now: datetime | None = None
+) -> bool:
+    """SCR-09: the employee's page offers an appeal on a recorded, not reversed event within
+    the window; ``appeal_file`` checks all of it again (and who appeals)."""
+    return (
+        event.kind == EventKind.RECORD
+        and not is_reversed
+        and appeal_window_open(event, now, appeal_days=appeal_days)
+    )
+
+
 def appeal_file(*, event: ScoreEvent, user, reason: str, now: datetime | None = None):
     """An employee appeals one of their own events within the policy's number of days."""
     now = now or timezone.now()
@@ -270,7 +295,7 @@ def appeal_file(*, event: ScoreEvent, user, reason: str, now: datetime | None = 
         raise ScoringError(_("Only the person the event is about can appeal it."))
     month_check_open(event.employee.department_id, event.month, lock=False)
     days = ScoringPolicy.current().appeal_days
-    if now > event.recorded_at + timedelta(days=days):
+    if not appeal_window_open(event, now, appeal_days=days):
         raise ScoringError(
             _("Appeals are accepted within %(days)s days of the event being recorded.")
             % {"days": days}
@@ -307,21 +332,8 @@ def _notify(users, subject: str, body: str, key: str) -> None:
 
 def can_decide_appeal(user, employee: Employee) -> bool:
     """The employee's own supervisor, a supervisor or manager of their department, or a
-    superuser; never the employee themself."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.pk == employee.user_id:
-        return False
-    if user.is_superuser:
-        return True
-    decider = Employee.objects.filter(user=user).first()
-    if decider is None:
-        return False
-    if employee.supervisor_id == decider.pk:
-        return True
-    return decider.position == "manager" or (
-        decider.position == "supervisor" and decider.department_id == employee.department_id
-    )
+    superuser; never the employee themself (``selectors.user_may_decide_appeal``)."""
+    return selectors.user_may_decide_appeal(user, employee)
 
 
 def appeal_decide(*, appeal: ScoreAppeal, user, uphold: bool, note: str = "") -> ScoreAppeal:

@@ -17,65 +17,26 @@ from staffing.models import (
     Department,
     Employee,
     FundEntry,
-    ScoreAppeal,
     ScoreEvent,
-    ScoreTier,
     ScoringPolicy,
     Settlement,
     SettlementLine,
 )
-from staffing.models.scoring import AppealState, EventKind, FundKind, SettlementState
+from staffing.models.scoring import EventKind, FundKind, SettlementState
 from staffing.rules import scoring as rules
+from staffing.selectors import (
+    DEPARTMENT_SUPERVISORS,
+    NOT_IN_TEAM,
+    fund_balance,
+    open_appeals,
+    policy_amounts,
+    tiers_current,
+    user_is_manager,
+    user_supervises_department,
+)
 from staffing.services.scoring import ScoringError
 
-SUPERVISOR_POSITIONS = {"supervisor"}
-NOT_IN_TEAM = {"supervisor", "platform_supervisor", "manager"}
 MONEY = DecimalField(max_digits=12, decimal_places=2)
-
-
-def policy_amounts(policy: ScoringPolicy) -> rules.Amounts:
-    return rules.Amounts(
-        start_points=policy.start_points,
-        attendance_bonus=policy.attendance_bonus,
-        performance_bonus=policy.performance_bonus,
-        award_threshold=policy.award_threshold,
-        award_amount=policy.award_amount,
-        team_full_marks=policy.team_full_marks,
-        team_share_percent=policy.team_share_percent,
-        supervisor_bonus=policy.supervisor_bonus,
-        supervisor_fine=policy.supervisor_fine,
-        supervisor_fine_below=policy.supervisor_fine_below,
-    )
-
-
-def tiers_current() -> list[rules.Tier]:
-    return [
-        rules.Tier(t.ceiling, t.floor, t.yuan_per_point, t.dismissal)
-        for t in ScoreTier.objects.order_by("-ceiling")
-    ]
-
-
-# --- Who may do what ------------------------------------------------------------------------
-
-
-def _employee_of(user) -> Employee | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Employee.objects.filter(user=user).first()
-
-
-def is_department_supervisor(user, department_id: int) -> bool:
-    if user is not None and getattr(user, "is_superuser", False):
-        return True
-    me = _employee_of(user)
-    return bool(me and me.department_id == department_id and me.position in SUPERVISOR_POSITIONS)
-
-
-def is_manager(user) -> bool:
-    if user is not None and getattr(user, "is_superuser", False):
-        return True
-    me = _employee_of(user)
-    return bool(me and me.position == "manager")
 
 
 # --- Reading the month ----------------------------------------------------------------------
@@ -108,12 +69,6 @@ def ledger_mark(department_id: int, month: date) -> str:
     basis = repr((staff, tiers_current(), policy))
     digest = hashlib.sha256(basis.encode()).hexdigest()[:16]
     return f"{agg['n']}:{agg['last'] or 0}:{digest}"
-
-
-def open_appeals(department_id: int, month: date):
-    return ScoreAppeal.objects.filter(
-        employee__department_id=department_id, month=month, state=AppealState.OPEN
-    )
 
 
 def settlement_blockers(settlement: Settlement) -> list[str]:
@@ -201,7 +156,7 @@ def sheet_build(department_id: int, month: date) -> list[SettlementLine]:
     bonus, fine = rules.supervisor_team_result(team, amounts)
     lines = []
     for employee_id, f in figures.items():
-        is_supervisor = people[employee_id] in SUPERVISOR_POSITIONS
+        is_supervisor = people[employee_id] in DEPARTMENT_SUPERVISORS
         if is_supervisor:
             rules.apply_supervisor_result(f, bonus, fine)
         lines.append(
@@ -282,7 +237,7 @@ def settlement_compute(settlement: Settlement, *, user=None) -> Settlement:
 
 def settlement_submit(settlement: Settlement, *, user) -> Settlement:
     """SCR-07: the department's supervisor submits the month's sheet for approval."""
-    if not is_department_supervisor(user, settlement.department_id):
+    if not user_supervises_department(user, settlement.department_id):
         raise ScoringError(_("Only the department's supervisor can submit its sheet."))
     settlement = settlement_compute(settlement, user=user)
     with transaction.atomic():
@@ -297,7 +252,7 @@ def settlement_submit(settlement: Settlement, *, user) -> Settlement:
 def settlement_approve(settlement: Settlement, *, user) -> Settlement:
     """SCR-04/06/07: a manager approves the submitted sheet; the month is frozen and every fine
     is credited to the department activity fund."""
-    if not is_manager(user):
+    if not user_is_manager(user):
         raise ScoringError(_("Only a manager can approve a settlement."))
     with transaction.atomic():
         settlement = _lock(settlement)
@@ -343,7 +298,7 @@ def _fund_credit(settlement: Settlement, user) -> None:
 
 def settlement_reopen(settlement: Settlement, *, user, note: str = "") -> Settlement:
     """Return a sheet being settled to open (e.g. to record a late event); lines are dropped."""
-    if not (is_manager(user) or is_department_supervisor(user, settlement.department_id)):
+    if not (user_is_manager(user) or user_supervises_department(user, settlement.department_id)):
         raise ScoringError(_("Only the supervisor or a manager can reopen a month."))
     with transaction.atomic():
         settlement = _lock(settlement)
@@ -355,12 +310,6 @@ def settlement_reopen(settlement: Settlement, *, user, note: str = "") -> Settle
         settlement.ledger_mark, settlement.note = "", note or settlement.note
         _save(settlement, user, ["state", "submitted_by", "submitted_at", "ledger_mark", "note"])
     return settlement
-
-
-def fund_balance(department_id: int) -> Decimal:
-    """SCR-06: what the department's activity fund holds (fines in, spending out)."""
-    total = FundEntry.objects.filter(department_id=department_id).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0")
 
 
 def fund_spend_check(department: Department, amount: Decimal, note: str) -> None:

@@ -4,12 +4,12 @@ screen with what blocks it, printable statements and the payroll Excel export.
 Views read and call services; they hold no rule of their own.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from io import BytesIO
 
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,29 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from staffing.models import Department, Employee, ScoreEvent, ScoringPolicy, Settlement
-from staffing.models.scoring import EventKind, SettlementState
-from staffing.rules import scoring as rules
+from courier.core.errors import ApplicationError
+from staffing import selectors
+from staffing.models import Department, ScoreEvent, ScoringPolicy, Settlement
+from staffing.models.scoring import SettlementState
 from staffing.services import scoring as scoring_services
 from staffing.services import settlement as settlement_services
-
-SEES_EVERY_DEPARTMENT = {"manager", "hq", "finance"}
-SUPERVISES = {"supervisor", "platform_supervisor"}
-
-
-def _me(request) -> Employee | None:
-    return Employee.objects.filter(user=request.user).first()
-
-
-def _may_see_department(request, department_id: int) -> bool:
-    if request.user.is_superuser:
-        return True
-    me = _me(request)
-    if me is None:
-        return False
-    return me.position in SEES_EVERY_DEPARTMENT or (
-        me.position in SUPERVISES and me.department_id == department_id
-    )
 
 
 def _month_param(request) -> date:
@@ -56,51 +39,39 @@ def _page(request, template: str, context: dict):
     return render(request, template, {**admin.site.each_context(request), **context})
 
 
-def _events(employee_ids, month: date):
-    return (
-        ScoreEvent.objects.filter(employee_id__in=employee_ids, month=month)
-        .select_related("rule", "employee", "recorded_by")
-        .order_by("occurred_at", "pk")
-    )
+def _refused(request, exc: ApplicationError) -> None:
+    messages.error(request, " ".join(exc.messages))
 
 
-def _mark_reversed(events: list[ScoreEvent]) -> list[ScoreEvent]:
-    reversed_ids = {e.reverses_id for e in events if e.kind == EventKind.REVERSAL}
-    for event in events:
-        event.is_reversed = event.pk in reversed_ids
-    return events
+def _visible(request, department_id: int) -> None:
+    if not selectors.department_visible_to(request.user, department_id):
+        raise PermissionDenied
 
 
 @login_required
 def my_score(request):
     """SCR-01: my running score and this month's events, with an appeal button."""
-    me = _me(request)
+    me = selectors.employee_for_user(request.user)
     if me is None:
         raise Http404(_("You have no employee profile."))
     month = _month_param(request)
-    events = _mark_reversed(list(_events([me.pk], month)))
-    live = [e for e in events if e.kind == EventKind.RECORD and not e.is_reversed]
+    events = selectors.score_events([me.pk], month)
     policy = ScoringPolicy.current()
-    line = rules.line_from_totals(
-        len(live),
-        sum(e.points for e in live),
-        sum((-e.cash for e in live if e.cash < 0), start=rules.ZERO),
-        sum((e.cash for e in live if e.cash > 0), start=rules.ZERO),
-        any(e.costs_attendance_bonus for e in live),
-        settlement_services.tiers_current(),
-        settlement_services.policy_amounts(policy),
-    )
     now = timezone.now()
     for event in events:
-        event.can_appeal = (
-            event.kind == EventKind.RECORD
-            and not event.is_reversed
-            and now <= event.recorded_at + timedelta(days=policy.appeal_days)
+        event.can_appeal = scoring_services.appeal_offered(
+            event, is_reversed=event.is_reversed, appeal_days=policy.appeal_days, now=now
         )
     return _page(
         request,
         "staffing/scoring/my_score.html",
-        {"title": _("My score"), "me": me, "month": month, "events": events, "line": line},
+        {
+            "title": _("My score"),
+            "me": me,
+            "month": month,
+            "events": events,
+            "line": selectors.running_line(events, policy),
+        },
     )
 
 
@@ -113,26 +84,19 @@ def appeal_create(request, event_id: int):
             event=event, user=request.user, reason=request.POST.get("reason", "")
         )
         messages.success(request, _("Your appeal is filed; the supervisor will decide it."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except ApplicationError as exc:
+        _refused(request, exc)
     return redirect(f"{reverse('scoring:mine')}?month={event.month:%Y-%m}")
 
 
 @login_required
 def board(request):
     """The supervisor's department board: everyone's running score and figures this month."""
-    me = _me(request)
+    me = selectors.employee_for_user(request.user)
     department_id = request.GET.get("department") or (me.department_id if me else None)
     department = get_object_or_404(Department, pk=department_id)
-    if not _may_see_department(request, department.pk):
-        raise PermissionDenied
+    _visible(request, department.pk)
     month = _month_param(request)
-    lines = settlement_services.sheet_build(department.pk, month)
-    people = Employee.objects.in_bulk([line.employee_id for line in lines])
-    for line in lines:
-        line.employee = people[line.employee_id]
-    lines.sort(key=lambda line: line.employee.number)
-    settlement = Settlement.objects.filter(department=department, month=month).first()
     return _page(
         request,
         "staffing/scoring/board.html",
@@ -140,18 +104,21 @@ def board(request):
             "title": _("Score board"),
             "department": department,
             "month": month,
-            "lines": lines,
-            "settlement": settlement,
-            "fund": settlement_services.fund_balance(department.pk),
-            "departments": Department.objects.filter(is_active=True),
+            "lines": selectors.with_employees(
+                settlement_services.sheet_build(department.pk, month)
+            ),
+            "settlement": selectors.settlement_find(department.pk, month),
+            "fund": selectors.fund_balance(department.pk),
+            "departments": selectors.board_departments(),
         },
     )
 
 
 def _settlement_for(request, pk: int) -> Settlement:
-    settlement = get_object_or_404(Settlement.objects.select_related("department"), pk=pk)
-    if not _may_see_department(request, settlement.department_id):
-        raise PermissionDenied
+    settlement = selectors.settlement_with_department(pk)
+    if settlement is None:
+        raise Http404
+    _visible(request, settlement.department_id)
     return settlement
 
 
@@ -159,8 +126,7 @@ def _settlement_for(request, pk: int) -> Settlement:
 def settlement_open(request):
     """Open (creating if needed) the settlement screen of a department's month."""
     department = get_object_or_404(Department, pk=request.GET.get("department"))
-    if not _may_see_department(request, department.pk):
-        raise PermissionDenied
+    _visible(request, department.pk)
     settlement = settlement_services.settlement_get(department, _month_param(request))
     return redirect("scoring:settlement", settlement.pk)
 
@@ -169,16 +135,15 @@ def settlement_open(request):
 def settlement_screen(request, pk: int):
     """SCR-04/SCR-07: the sheet, its state, and what is blocking the next step."""
     settlement = _settlement_for(request, pk)
-    lines = settlement.lines.select_related("employee").order_by("employee__number")
     return _page(
         request,
         "staffing/scoring/settlement.html",
         {
             "title": _("Settlement %(s)s") % {"s": settlement},
             "settlement": settlement,
-            "lines": lines,
+            "lines": selectors.settlement_lines(settlement),
             "blockers": settlement_services.settlement_blockers(settlement),
-            "appeals": settlement_services.open_appeals(
+            "appeals": selectors.open_appeals(
                 settlement.department_id, settlement.month
             ).select_related("employee", "event__rule"),
             "states": SettlementState,
@@ -203,8 +168,8 @@ def settlement_step(request, pk: int, step: str):
     try:
         STEPS[step](settlement, user=request.user)
         messages.success(request, _("Done."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except ApplicationError as exc:
+        _refused(request, exc)
     return redirect("scoring:settlement", settlement.pk)
 
 
@@ -242,7 +207,7 @@ def settlement_export(request, pk: int):
     sheet = book.active
     sheet.title = settlement.month.strftime("%Y-%m")
     sheet.append([str(label) for _, label in EXPORT_COLUMNS])
-    for line in settlement.lines.select_related("employee").order_by("employee__number"):
+    for line in selectors.settlement_lines(settlement):
         row = []
         for path, _label in EXPORT_COLUMNS:
             value = _value(line, path)
@@ -264,15 +229,15 @@ def settlement_export(request, pk: int):
 @login_required
 def statement(request, pk: int, employee_id: int):
     """A printable statement of one employee's month: events and figures."""
-    settlement = get_object_or_404(Settlement.objects.select_related("department"), pk=pk)
-    line = settlement.lines.select_related("employee").filter(employee_id=employee_id).first()
+    settlement = selectors.settlement_with_department(pk)
+    if settlement is None:
+        raise Http404
+    line = selectors.settlement_line_of(settlement, employee_id)
     if line is None:
         raise Http404(_("No line for this employee; compute the sheet first."))
-    if line.employee.user_id != request.user.pk and not _may_see_department(
-        request, settlement.department_id
-    ):
+    if not selectors.statement_visible_to(request.user, line.employee, settlement.department_id):
         raise PermissionDenied
-    events = _mark_reversed(list(_events([employee_id], settlement.month)))
+    events = selectors.score_events([employee_id], settlement.month)
     return render(
         request,
         "staffing/scoring/statement.html",

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from courier.core.errors import ApplicationError
 from staffing import selectors
 from staffing.forms import (
     AnswerForm,
@@ -63,12 +64,13 @@ class EmployeePageMixin(LoginRequiredMixin):
             has_permission=True,
             title=self.title,
             employee=self.employee,
-            is_supervisor=self.employee.reports.exists(),
+            is_supervisor=selectors.employee_has_reports(self.employee),
         )
         return context
 
 
-def show_error(request, exc: ValidationError) -> None:
+def show_error(request, exc: ApplicationError) -> None:
+    """A service's refusal (``StaffingError``, ``ScoringError``), one message per rule."""
     for text in exc.messages:
         messages.error(request, text)
 
@@ -82,30 +84,10 @@ class RosterView(EmployeePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        start, end = today - dt.timedelta(days=7), today + dt.timedelta(days=28)
-        entries = list(selectors.employee_roster(self.employee, start, end))
-        holidays = selectors.holiday_dates(start, end)
         feed = calendar_feed_get_or_create(self.employee)
         context.update(
-            duty=[e for e in entries if e.kind == RosterKind.DUTY],
-            cleaning=[e for e in entries if e.kind == RosterKind.CLEANING and e.duty],
-            holidays=holidays,
+            selectors.roster_page(self.employee, today),
             today=today,
-            waiting=selectors.requests_for_colleague(self.employee),
-            my_swaps=SwapRequest.objects.filter(requester=self.employee)
-            .select_related("colleague")
-            .order_by("-requested_at")[:10],
-            my_leaves=LeaveRequest.objects.filter(requester=self.employee)
-            .select_related("leave_type", "entry")
-            .order_by("-requested_at")[:10],
-            my_corrections=PunchCorrection.objects.filter(employee=self.employee)[:10],
-            handovers=HandoverNote.objects.filter(
-                acknowledged_at__isnull=True,
-                entry__date__range=(today - dt.timedelta(days=1), today),
-                author__department_id=self.employee.department_id,
-            )
-            .exclude(author=self.employee)
-            .select_related("author", "entry__shift_type"),
             feed_url=self.request.build_absolute_uri(
                 reverse("staffing:calendar", args=[feed.token])
             ),
@@ -130,7 +112,7 @@ class ServiceFormView(EmployeePageMixin, FormView):
     def form_valid(self, form):
         try:
             self.perform(form)
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+        except ApplicationError as exc:  # a rule refused (StaffingError) or scoring did
             show_error(self.request, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success)
@@ -211,7 +193,7 @@ class PostActionView(EmployeePageMixin, View):
     def post(self, request, pk):
         try:
             self.act(request, pk)
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+        except ApplicationError as exc:  # a rule refused (StaffingError) or scoring did
             show_error(request, exc)
         except (SwapRequest.DoesNotExist, LeaveRequest.DoesNotExist):
             raise Http404 from None
@@ -306,10 +288,7 @@ def calendar_feed(request, token):
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{feed.employee.name} roster")
     stamp = timezone.now()
-    entries = selectors.employee_roster(
-        feed.employee, today - dt.timedelta(days=30), today + dt.timedelta(days=90)
-    )
-    for entry in entries:
+    for entry in selectors.calendar_feed_entries(feed.employee, today):
         if entry.kind == RosterKind.DUTY:
             for i, (start, end) in enumerate(entry.session_times(), start=1):
                 event = Event()

@@ -1,7 +1,7 @@
 """Supervisor pages: the single approval page (STF-09) and the chat-status forms (ATT-03)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from courier.core.errors import ApplicationError
 from staffing import selectors
 from staffing.forms import ChatBreachForm, ChatOfflineForm, DecisionForm
 from staffing.models import LeaveRequest, PunchCorrection, SwapRequest
@@ -29,9 +30,7 @@ class ApprovalsView(EmployeePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pending = selectors.pending_for_supervisor(self.employee)
-        dates = {d for s in pending["swaps"] for d in s.dates()}
-        dates |= {leave.entry.date for leave in pending["leaves"]}
-        duty = selectors.on_duty(self.employee.department_id, sorted(dates)) if dates else {}
+        duty = selectors.pending_duty(self.employee.department_id, pending)
         swaps = [
             {
                 "obj": s,
@@ -95,7 +94,7 @@ class DecisionView(EmployeePageMixin, View):
         get_object_or_404(model, pk=pk)
         try:
             (do_approve if approve else do_reject)()
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+        except ApplicationError as exc:  # a rule refused (StaffingError) or scoring did
             show_error(request, exc)
         else:
             messages.success(request, _("Approved.") if approve else _("Rejected."))
@@ -108,7 +107,7 @@ class SupervisorFormView(EmployeePageMixin, FormView):
     template_name = "staffing/form.html"
 
     def get_form_kwargs(self):
-        if not self.employee.reports.exists():
+        if not selectors.employee_has_reports(self.employee):
             raise PermissionDenied(_("Only supervisors with direct reports use this page."))
         return {**super().get_form_kwargs(), "supervisor": self.employee}
 
@@ -122,7 +121,7 @@ class ChatBreachView(SupervisorFormView):
     def form_valid(self, form):
         try:
             chat_services.chat_breach_record(user=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+        except ApplicationError as exc:  # a rule refused (StaffingError) or scoring did
             show_error(self.request, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Breach recorded."))
@@ -138,7 +137,7 @@ class ChatOfflineView(SupervisorFormView):
     def form_valid(self, form):
         try:
             chat_services.chat_offline_approve(user=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:  # a rule refused (StaffingError) or scoring did
+        except ApplicationError as exc:  # a rule refused (StaffingError) or scoring did
             show_error(self.request, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Offline time approved."))

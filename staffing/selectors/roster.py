@@ -1,4 +1,4 @@
-"""Reads of the staffing app for one use case each, with the related rows they need."""
+"""Roster, swap, leave and attendance reads, one use case each, with the rows they need."""
 
 import datetime as dt
 
@@ -7,6 +7,7 @@ from django.db.models import Q
 from staffing.models import (
     CorrectionState,
     Employee,
+    HandoverNote,
     Holiday,
     LeaveRequest,
     Punch,
@@ -21,12 +22,10 @@ from staffing.rules.leave import LeaveFacts
 from staffing.rules.swaps import SwapFacts
 
 CHANGED = [RosterEntry.Cause.SWAP, RosterEntry.Cause.SWAP_BACK, RosterEntry.Cause.LEAVE]
-
-
-def employee_for_user(user) -> Employee | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return Employee.objects.select_related("supervisor").filter(user=user).first()
+ROSTER_PAGE_DAYS = (7, 28)  # "my roster" shows a week back and four weeks ahead
+CALENDAR_FEED_DAYS = (30, 90)  # the iCalendar feed: a month back, a quarter ahead
+RECENT_REQUESTS = 10  # my latest swaps, leave requests and punch corrections
+HANDOVER_DAYS = 1  # unacknowledged handover notes of yesterday's and today's shifts
 
 
 def holiday_dates(start: dt.date, end: dt.date) -> set[dt.date]:
@@ -259,3 +258,52 @@ def requests_for_colleague(employee: Employee) -> dict:
             ).select_related("requester", "entry__shift_type", "leave_type")
         ),
     }
+
+
+def roster_page(employee: Employee, today: dt.date) -> dict:
+    """My roster page: both published rosters around ``today``, the holidays in that window,
+    what waits for my answer, my latest requests and my colleagues' open handover notes."""
+    start = today - dt.timedelta(days=ROSTER_PAGE_DAYS[0])
+    end = today + dt.timedelta(days=ROSTER_PAGE_DAYS[1])
+    entries = list(employee_roster(employee, start, end))
+    return {
+        "duty": [e for e in entries if e.kind == RosterKind.DUTY],
+        "cleaning": [e for e in entries if e.kind == RosterKind.CLEANING and e.duty],
+        "holidays": holiday_dates(start, end),
+        "waiting": requests_for_colleague(employee),
+        "my_swaps": SwapRequest.objects.filter(requester=employee)
+        .select_related("colleague")
+        .order_by("-requested_at")[:RECENT_REQUESTS],
+        "my_leaves": LeaveRequest.objects.filter(requester=employee)
+        .select_related("leave_type", "entry")
+        .order_by("-requested_at")[:RECENT_REQUESTS],
+        "my_corrections": PunchCorrection.objects.filter(employee=employee)[:RECENT_REQUESTS],
+        "handovers": HandoverNote.objects.filter(
+            acknowledged_at__isnull=True,
+            entry__date__range=(today - dt.timedelta(days=HANDOVER_DAYS), today),
+            author__department_id=employee.department_id,
+        )
+        .exclude(author=employee)
+        .select_related("author", "entry__shift_type"),
+    }
+
+
+def calendar_feed_entries(employee: Employee, today: dt.date):
+    """The published roster the employee's iCalendar feed carries, around ``today``."""
+    return employee_roster(
+        employee,
+        today - dt.timedelta(days=CALENDAR_FEED_DAYS[0]),
+        today + dt.timedelta(days=CALENDAR_FEED_DAYS[1]),
+    )
+
+
+def pending_duty(department_id: int, pending: dict) -> dict[dt.date, list[RosterEntry]]:
+    """Who is on duty on every day the pending swaps and leave requests touch (STF-09)."""
+    dates = {d for s in pending["swaps"] for d in s.dates()}
+    dates |= {leave.entry.date for leave in pending["leaves"]}
+    return on_duty(department_id, sorted(dates)) if dates else {}
+
+
+def employee_has_reports(employee: Employee) -> bool:
+    """A supervisor with direct reports: the approval page and the chat-status forms are theirs."""
+    return employee.reports.exists()
