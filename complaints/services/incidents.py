@@ -160,20 +160,9 @@ def incident_close(incident, *, user) -> Incident:
 def _loss_project_manager(c):
     """The project manager who runs a loss's emergency plan: the first manager up the line of
     the complaint's current handler (staffing), else the first active manager."""
-    from staffing.models import Employee
+    from staffing.selectors import manager_up_the_line
 
-    person = c.escalated_to or c.assigned_agent
-    seen = set()
-    while person is not None and person.pk not in seen:
-        seen.add(person.pk)
-        if person.is_active and person.user.groups.filter(name="manager").exists():
-            return person
-        person = person.supervisor
-    return (
-        Employee.objects.filter(is_active=True, user__groups__name="manager", user__is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    return manager_up_the_line(c.escalated_to or c.assigned_agent)
 
 
 def loss_incident_open(c, *, user, cause: str = "") -> tuple[Incident, bool]:

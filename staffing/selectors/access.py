@@ -92,3 +92,30 @@ def user_may_decide_appeal(user, employee: Employee) -> bool:
         decider.position in DEPARTMENT_SUPERVISORS
         and decider.department_id == employee.department_id
     )
+
+
+def manager_up_the_line(employee: Employee | None) -> Employee | None:
+    """The first active employee in the ``manager`` role up ``employee``'s line of supervisors
+    (``employee`` included), else the first active manager; None when there is none."""
+    seen = set()
+    person = employee
+    while person is not None and person.pk not in seen:
+        seen.add(person.pk)
+        if person.is_active and person.user.groups.filter(name="manager").exists():
+            return person
+        person = person.supervisor
+    return (
+        Employee.objects.filter(is_active=True, user__groups__name="manager", user__is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def employees_active():
+    """Active employees, for choosing a person in a form."""
+    return Employee.objects.filter(is_active=True)
+
+
+def departments_all():
+    """Every department, for choosing one in a form."""
+    return Department.objects.all()
