@@ -64,6 +64,3 @@ class StateConflict(ApplicationError, TransitionNotAllowed):
     http_status = 409
     default_code = "invalid_state"
     default_message = _("The object's current state does not allow this operation.")
-
-
-ERROR_KINDS = (InvalidInput, PermissionRefused, NotFound, StateConflict)

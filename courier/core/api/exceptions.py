@@ -49,11 +49,6 @@ class ConflictError(exceptions.APIException):
     default_code = "invalid_state"
 
 
-class IdempotencyError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "idempotency_error"
-
-
 def error_body(code: str, message, details=None) -> dict:
     return {"code": str(code), "message": str(message), "details": details}
 
