@@ -212,3 +212,30 @@ def test_shipment_create_retries_a_taken_number_up_to_five_times(monkeypatch):
     assert len(calls) == 5
     default = Shipment.objects.get(pk=first.pk)
     assert (default.kind, default.cod_amount) == ("original", 0)
+
+
+def test_printed_and_packed_waybills_can_be_reprinted_but_not_others():
+    """SHP-06: the printing desk re-prints a printed or a packed waybill (the count goes up and
+    the re-print flag clears); a waybill not yet printed or already shipped is refused."""
+    ops = UserFactory(is_superuser=True)
+    printed = _walk(intake(user=ops).shipment, ops, "print_waybill")
+    packed = _walk(intake(user=ops).shipment, ops, "print_waybill", "pack")
+    for shipment in (printed, packed):
+        again = svc.shipment_reprint(shipment, user=ops)
+        assert (again.print_count, again.needs_reprint) == (2, False)
+    fresh = intake(user=ops).shipment
+    shipped = _walk(intake(user=ops).shipment, ops, "print_waybill", "pack", "pick_up")
+    for shipment in (fresh, shipped):
+        with pytest.raises(svc.StateConflict, match="Only a printed or packed waybill"):
+            svc.shipment_reprint(shipment, user=ops)
+
+
+def test_recall_route_remark_is_dated_and_signed():
+    """SHP-07: cancelling a shipped parcel hands it to after-sales and writes the remark
+    “… — YYYY.MM.DD name” on the order, with the local date."""
+    ops = UserFactory(is_superuser=True, first_name="Li", last_name="Lei")
+    shipment = _walk(intake(user=ops).shipment, ops, "print_waybill", "pack", "pick_up")
+    with time_machine.travel(datetime.datetime(2026, 3, 4, 23, 30, tzinfo=datetime.UTC)):
+        shipment_cancel(shipment, user=ops, reason="客户不要了")
+    remark = OrderRemark.objects.filter(order=shipment.order).latest("pk")
+    assert remark.text.endswith("— 2026.03.05 Li Lei")  # 07:30 next day in Asia/Shanghai
