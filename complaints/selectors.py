@@ -106,3 +106,9 @@ def sla_report(since: dt.datetime, until: dt.datetime) -> dict:
             "average_minutes": round(r["avg"] or 0, 1),
         }
     return out
+
+
+def survey_is_bad_review_of_agent(survey: Survey) -> bool:
+    """CMP-13 / G16: an answered survey scoring at most the bad-review mark, naming an agent."""
+    threshold = ComplaintSettings.load().bad_review_max_score
+    return survey.score is not None and survey.score <= threshold and survey.agent_id is not None

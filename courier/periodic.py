@@ -100,6 +100,43 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "department (blocked while appeals are open; retried daily).",
         crontab={"minute": "0", "hour": "6"},
     ),
+    PeriodicJob(
+        name="tracking-sweep-morning",
+        task="tracking.tasks.tracking_sweep",
+        description="TRK-02: the 09:00 in-transit check (stale, past estimate, arrival not "
+        "confirmed, failed delivery, VIP) opens follow-up calls; chases past 3 days and overdue "
+        "calls go to the supervisor.",
+        crontab={"minute": "0", "hour": "9"},
+    ),
+    PeriodicJob(
+        name="tracking-sweep-afternoon",
+        task="tracking.tasks.tracking_sweep",
+        description="TRK-02: the 16:00 in-transit check (as the morning one).",
+        crontab={"minute": "0", "hour": "16"},
+    ),
+    PeriodicJob(
+        name="tracking-follow-up-day-report",
+        task="tracking.tasks.follow_up_day_report",
+        description="TRK-04: the day's follow-up results and revisit rate to the information "
+        "clerk.",
+        crontab={"minute": "30", "hour": "18"},
+    ),
+    PeriodicJob(
+        name="tracking-report-abnormal-orders",
+        task="courier.reports.run",
+        description="TRK-06: the day's abnormal orders and untrue station information, for "
+        "the platform supervisor (stored report run).",
+        crontab={"minute": "40", "hour": "18"},
+        kwargs={"name": "tracking.abnormal_orders", "job": "tracking-report-abnormal-orders"},
+    ),
+    PeriodicJob(
+        name="tracking-report-redelivery",
+        task="courier.reports.run",
+        description="TRK-08: the day's re-delivery volume and success rate per business "
+        "company (stored report run).",
+        crontab={"minute": "45", "hour": "18"},
+        kwargs={"name": "tracking.redelivery", "job": "tracking-report-redelivery"},
+    ),
 ]
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("staff/", include("staffing.urls")),
     path("scoring/", include("staffing.urls_scoring")),
     path("complaints/", include("complaints.urls")),
+    path("track/", include("tracking.urls")),
 ]

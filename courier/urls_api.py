@@ -14,5 +14,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("", include("courier.shipments.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("tracking.api.urls")),
     re_path(r"^.*$", api_not_found, name="not-found"),
 ]

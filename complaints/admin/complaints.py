@@ -1,10 +1,10 @@
-"""Complaint admin: the allowed transitions as buttons, each a small page calling its service."""
+"""Complaint admin: the allowed steps as workflow-kit buttons, each a small page calling its
+service."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,11 +16,10 @@ from complaints.models import (
     Escalation,
     SlaMilestone,
     SlaPause,
-    State,
 )
+from courier.core.admin.workflow import ServiceActionsMixin
 
-from .base import ServiceErrorsAsMessages
-from .forms import STEPS, step_form
+from .steps import COMPLAINT_STEPS
 
 READONLY_ON_CHANGE = [
     "channel",
@@ -104,7 +103,10 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
+class ComplaintAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+    """CMP-06: the steps the person may take now as buttons (the workflow kit), each calling
+    its service; create, re-assign and severity go through the services in ``save_model``."""
+
     list_display = [
         "id",
         "kind",
@@ -122,7 +124,11 @@ class ComplaintAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
     date_hierarchy = "received_at"
     raw_id_fields = ["partner", "shipment"]
     inlines = [AttachmentInline, EscalationInline, MilestoneInline, PauseInline]
-    change_form_template = "complaints/admin/complaint_change_form.html"
+    service_actions = COMPLAINT_STEPS
+    service_actions_available = staticmethod(services.complaint_steps_available)
+    service_action_path = "step"
+    expected_state_field = "state"
+    deny_as_not_found = True
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
@@ -159,47 +165,8 @@ class ComplaintAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         formset.save()
 
-    # --- transition buttons ---------------------------------------------------------------
-    def allowed_steps(self, request, obj) -> list[tuple[str, str]]:
-        if obj is None:
-            return []
-        names = {t.name for t in obj.get_available_user_state_transitions(request.user)}
-        names.discard("rectify")  # entered automatically when a rectification is open
-        handle = request.user.has_perm("complaints.handle_complaint")
-        supervise = request.user.has_perm("complaints.supervise_complaint")
-        if obj.is_open and handle:
-            if obj.escalation_level < 3:
-                names.add("escalate")
-            if obj.state == State.INVESTIGATING:
-                names.add("findings")
-            names.add("work_order")
-            if obj.shipment_id:
-                names.add("claim")
-            if not hasattr(obj, "rectification"):
-                names.add("rectification")
-        rectification = getattr(obj, "rectification", None)
-        if supervise and rectification is not None and rectification.state == "open":
-            names.add("evaluate_rectification")
-        if supervise and obj.state not in (State.RECEIVED, State.CANCELLED):
-            standing = obj.verdicts.filter(overturned_at__isnull=True).exists()
-            names.add("overturn_verdict" if standing else "verdict")
-        return [(name, STEPS[name][0]) for name in STEPS if name in names]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "complaint_steps": self.allowed_steps(request, obj),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/step/<str:step>/",
-                self.admin_site.admin_view(self.step_view),
-                name="complaints_complaint_step",
-            ),
             path(
                 "<int:pk>/attachment/<int:att>/",
                 self.admin_site.admin_view(self.attachment_view),
@@ -207,119 +174,6 @@ class ComplaintAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def step_view(self, request, pk, step):
-        complaint = get_object_or_404(Complaint, pk=pk)
-        if step not in STEPS or not self.has_view_permission(request, complaint):
-            raise Http404
-        back = reverse("admin:complaints_complaint_change", args=[pk])
-        form = step_form(step, request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                self._run_step(request, complaint, step, form.cleaned_data)
-            except services.ComplaintError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("Done: %(step)s") % {"step": STEPS[step][0]})
-            return HttpResponseRedirect(back)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": complaint,
-            "title": STEPS[step][0],
-            "form": form,
-            "expected_state": complaint.state,
-            "back": back,
-        }
-        return TemplateResponse(request, "complaints/admin/complaint_step.html", context)
-
-    def _run_step(self, request, c, step, data):
-        user = request.user
-        expected = request.POST.get("expected_state") or None
-        kw = {"user": user, "expected_state": expected}
-        if step == "accept":
-            services.complaint_accept(c, **kw)
-        elif step == "investigate":
-            services.complaint_investigate(c, **kw)
-        elif step == "findings":
-            services.complaint_findings_record(
-                c,
-                user=user,
-                findings=data["findings"],
-                department=data.get("department"),
-                employee=data.get("employee"),
-            )
-        elif step == "propose_solution":
-            services.complaint_solution_propose(c, solution=data["solution"], **kw)
-        elif step == "send_solution":
-            services.complaint_solution_send(c, **kw)
-        elif step in ("feedback_accept", "feedback_reject"):
-            services.complaint_feedback_record(
-                c, accepted=step == "feedback_accept", comment=data.get("comment", ""), **kw
-            )
-        elif step == "close":
-            services.complaint_close(c, **kw)
-        elif step == "reopen":
-            services.complaint_reopen(c, reason=data["reason"], **kw)
-        elif step == "cancel":
-            services.complaint_cancel(
-                c, cancel_reason=data["cancel_reason"], note=data["reason"], **kw
-            )
-        elif step == "escalate":
-            services.complaint_escalate(c, user=user, reason=data["reason"])
-        else:
-            self._run_followup_step(user, c, step, data)
-
-    def _run_followup_step(self, user, c, step, data):
-        if step == "verdict":
-            services.verdict_record(
-                c,
-                user=user,
-                substantiated=data["substantiated"],
-                findings=data["findings"],
-                against_employee=data.get("against"),
-            )
-        elif step == "overturn_verdict":
-            verdict = c.verdicts.get(overturned_at__isnull=True)
-            services.verdict_overturn(verdict, user=user, reason=data["reason"])
-        elif step == "work_order":
-            services.work_order_create(
-                c,
-                user=user,
-                assignee=data["assignee"],
-                instructions=data["instructions"],
-                due_at=data.get("due_at"),
-            )
-        elif step == "rectification":
-            services.rectification_open(
-                c,
-                user=user,
-                problem=data["problem"],
-                measures=[
-                    {
-                        "description": data["measure"],
-                        "owner": data["owner"],
-                        "due_on": data["due_on"],
-                    }
-                ],
-            )
-        elif step == "evaluate_rectification":
-            services.rectification_evaluate(
-                c.rectification,
-                user=user,
-                satisfaction_before=data["satisfaction_before"],
-                satisfaction_after=data["satisfaction_after"],
-                process_improvement=data["process_improvement"],
-            )
-        elif step == "claim":
-            services.complaint_claim_file(
-                c,
-                user=user,
-                kind=data["claim_kind"],
-                cause=data["cause"],
-                amount=data.get("amount"),
-                photos=[f for f in (data.get("photo1"), data.get("photo2")) if f],
-            )
 
     def attachment_view(self, request, pk, att):
         """Evidence is private: served only to staff who may view the complaint."""

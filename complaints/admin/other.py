@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints import services
-from complaints.admin.base import ServiceErrorsAsMessages
 from complaints.models import (
     BadReview,
     ComplaintClaim,
@@ -22,6 +21,13 @@ from complaints.models import (
     Survey,
     Verdict,
     WorkOrder,
+)
+from complaints.selectors import survey_is_bad_review_of_agent, survey_results
+from courier.core.admin.workflow import (
+    ServiceAction,
+    ServiceActionsMixin,
+    ServiceErrorsAsMessages,
+    fsm_transition_possible,
 )
 
 
@@ -104,31 +110,28 @@ class RectificationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(RectificationMeasure)
-class RectificationMeasureAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    """CMP-08: owners report measures done; supervisors record their checks."""
+class RectificationMeasureAdmin(ServiceActionsMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
+    """CMP-08: owners report measures done; supervisors record their checks (buttons on the
+    measure and actions on the list; the services check who may)."""
 
     list_display = ["description", "owner", "due_on", "done_at", "rectification"]
     list_filter = ["due_on"]
-    actions = ["mark_done", "check_passed"]
-
-    def _each(self, request, queryset, call):
-        for measure in queryset:
-            try:
-                call(measure)
-            except services.ComplaintError as exc:
-                messages.error(request, f"{measure}: {' '.join(exc.messages)}")
-
-    @admin.action(description=_("Report as done"))
-    def mark_done(self, request, queryset):
-        self._each(request, queryset, lambda m: services.measure_done(m, user=request.user))
-
-    @admin.action(description=_("Supervision check: carried out as required"))
-    def check_passed(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda m: services.supervision_check_record(m, user=request.user, passed=True),
-        )
+    service_actions = {
+        "mark_done": ServiceAction(
+            _("Report as done"),
+            lambda r, m, d: services.measure_done(m, user=r.user),
+            available=services.measure_done_possible,
+            permission="view",
+            bulk=True,
+        ),
+        "check_passed": ServiceAction(
+            _("Supervision check: carried out as required"),
+            lambda r, m, d: services.supervision_check_record(m, user=r.user, passed=True),
+            available=services.measure_check_possible,
+            permission="view",
+            bulk=True,
+        ),
+    }
 
 
 @admin.register(WorkOrder)
@@ -137,28 +140,40 @@ class WorkOrderAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["state"]
 
 
+def _claim_decide(approve: bool):
+    def run(request, claim, data):
+        services.complaint_claim_decide(
+            claim, user=request.user, approve=approve, note=str(_("decided in the admin"))
+        )
+
+    return run
+
+
 @admin.register(ComplaintClaim)
-class ComplaintClaimAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ComplaintClaimAdmin(ServiceActionsMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
+    """CMP-11: a manager approves the proposed amount or rejects the claim (the service checks
+    who may)."""
+
     list_display = ["complaint", "kind", "amount", "state", "approved_amount", "decided_by"]
     list_filter = ["kind", "state"]
-    actions = ["approve", "reject"]
-
-    def _decide(self, request, queryset, approve):
-        for claim in queryset:
-            try:
-                services.complaint_claim_decide(
-                    claim, user=request.user, approve=approve, note=str(_("decided in the admin"))
-                )
-            except services.ComplaintError as exc:
-                messages.error(request, f"{claim}: {' '.join(exc.messages)}")
-
-    @admin.action(description=_("Approve the proposed amount"))
-    def approve(self, request, queryset):
-        self._decide(request, queryset, True)
-
-    @admin.action(description=_("Reject"))
-    def reject(self, request, queryset):
-        self._decide(request, queryset, False)
+    service_actions = {
+        "approve": ServiceAction(
+            _("Approve the proposed amount"),
+            _claim_decide(True),
+            available=fsm_transition_possible("approve"),
+            permission="view",
+            confirm=True,
+            bulk=True,
+        ),
+        "reject": ServiceAction(
+            _("Reject"),
+            _claim_decide(False),
+            available=fsm_transition_possible("reject"),
+            permission="view",
+            confirm=True,
+            bulk=True,
+        ),
+    }
 
 
 @admin.register(Survey)
@@ -172,16 +187,14 @@ class SurveyAdmin(ReadOnlyAdmin):
     actions = ["bad_review"]
 
     def changelist_view(self, request, extra_context=None):
-        from complaints.selectors import survey_results
 
         extra_context = {**(extra_context or {}), "results": survey_results()}
         return super().changelist_view(request, extra_context)
 
     @admin.action(description=_("Record as a bad review naming the agent (G16)"))
     def bad_review(self, request, queryset):
-        threshold = ComplaintSettings.load().bad_review_max_score
         for survey in queryset.select_related("agent"):
-            if survey.score is None or survey.score > threshold or survey.agent is None:
+            if not survey_is_bad_review_of_agent(survey):
                 messages.warning(
                     request, _("%(s)s is not a bad review of an agent.") % {"s": survey}
                 )

@@ -93,3 +93,18 @@ __all__ = [
     "work_order_create",
     "work_orders_overdue_notify",
 ]
+from .steps import (  # noqa: E402
+    complaint_steps_available,
+    incident_steps_available,
+    measure_check_possible,
+    measure_done_possible,
+    verdict_standing_get,
+)
+
+__all__ += [
+    "complaint_steps_available",
+    "incident_steps_available",
+    "measure_check_possible",
+    "measure_done_possible",
+    "verdict_standing_get",
+]

@@ -1,9 +1,19 @@
-"""Admin of swaps, leave, attendance and handover: records to read; decisions are taken on the
-supervisor's approval page (/staff/approvals/), which calls the services."""
+"""Admin of swaps, leave, attendance and handover: records to read, never edited by hand; a
+supervisor approves or rejects swaps, leave and punch corrections with the workflow kit's
+buttons (as on the approval page, /staff/approvals/), which call the services."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.workflow import (
+    OptionalReasonForm,
+    ReasonForm,
+    ServiceAction,
+    ServiceActionsMixin,
+    fsm_transition_possible,
+)
 from staffing.models import (
     AttendanceDay,
     ChatOfflineApproval,
@@ -15,6 +25,9 @@ from staffing.models import (
     PunchCorrection,
     SwapRequest,
 )
+from staffing.services import attendance as attendance_services
+from staffing.services import leave as leave_services
+from staffing.services import swaps as swap_services
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -30,8 +43,42 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
+class SwapApproveForm(OptionalReasonForm):
+    override = forms.BooleanField(label=_("Override the monthly limit"), required=False)
+
+
+def _decisions(approve, reject, *, approve_form=OptionalReasonForm) -> dict[str, ServiceAction]:
+    """Approve (reason optional) and reject (reason required), offered while the request's
+    ``approve``/``reject`` transition is possible; the service checks that the person is the
+    requester's direct supervisor and re-checks the rules."""
+    return {
+        "approve": ServiceAction(
+            _("Approve"),
+            approve,
+            form=approve_form,
+            available=fsm_transition_possible("approve"),
+        ),
+        "reject": ServiceAction(
+            _("Reject"),
+            lambda r, o, d: reject(o.pk, user=r.user, reason=d["reason"]),
+            form=ReasonForm,
+            available=fsm_transition_possible("reject"),
+        ),
+    }
+
+
 @admin.register(SwapRequest)
-class SwapRequestAdmin(ReadOnlyAdmin):
+class SwapRequestAdmin(ServiceActionsMixin, ReadOnlyAdmin):
+    """STF-09: the direct supervisor approves (overriding the monthly limit explicitly,
+    STF-07) or rejects."""
+
+    service_actions = _decisions(
+        lambda r, o, d: swap_services.swap_request_approve(
+            o.pk, user=r.user, reason=d["reason"], override=d["override"]
+        ),
+        swap_services.swap_request_reject,
+        approve_form=SwapApproveForm,
+    )
     list_display = [
         "date",
         "requester",
@@ -53,7 +100,13 @@ class LeaveTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LeaveRequest)
-class LeaveRequestAdmin(ReadOnlyAdmin):
+class LeaveRequestAdmin(ServiceActionsMixin, ReadOnlyAdmin):
+    """LEV-01/LEV-04: the direct supervisor approves or rejects."""
+
+    service_actions = _decisions(
+        lambda r, o, d: leave_services.leave_request_approve(o.pk, user=r.user, reason=d["reason"]),
+        leave_services.leave_request_reject,
+    )
     list_display = ["entry", "requester", "leave_type", "cover", "addressed_to", "state"]
     list_filter = ["state", "leave_type"]
     search_fields = ["requester__name"]
@@ -87,7 +140,15 @@ class AttendanceDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PunchCorrection)
-class PunchCorrectionAdmin(ReadOnlyAdmin):
+class PunchCorrectionAdmin(ServiceActionsMixin, ReadOnlyAdmin):
+    """ATT-02: the direct supervisor approves (within the monthly limit) or rejects."""
+
+    service_actions = _decisions(
+        lambda r, o, d: attendance_services.punch_correction_approve(
+            o.pk, user=r.user, reason=d["reason"]
+        ),
+        attendance_services.punch_correction_reject,
+    )
     list_display = ["date", "employee", "direction", "at", "filed_at", "state", "decided_by"]
     list_filter = ["state", "direction"]
     search_fields = ["employee__name"]

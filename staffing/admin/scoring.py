@@ -10,8 +10,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.workflow import (
+    OptionalReasonForm,
+    ServiceAction,
+    ServiceActionsMixin,
+    ServiceErrorsAsMessages,
+    fsm_transition_possible,
+)
 from staffing.models import (
     FundEntry,
     ScoreAppeal,
@@ -101,7 +109,7 @@ class EventReversedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ScoreEvent)
-class ScoreEventAdmin(SimpleHistoryAdmin):
+class ScoreEventAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
     form = ScoreEventForm
     list_display = [
         "occurred_at",
@@ -151,32 +159,21 @@ class ScoreEventAdmin(SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        """Recorded through the service; a refusal is shown as a message, nothing saved."""
         data = form.cleaned_data
-        try:
-            event = scoring_services.score_event_record(
-                employee=data["employee"],
-                rule_code=data["rule"].code,
-                source=None,
-                occurred_at=data["occurred_at"],
-                user=request.user,
-                reason=data.get("reason", ""),
-                points=data.get("points"),
-                cash=data.get("cash"),
-                evidence=data.get("evidence", ""),
-            )
-        except ValidationError as exc:
-            raise _AdminRefused(exc) from exc
+        event = scoring_services.score_event_record(
+            employee=data["employee"],
+            rule_code=data["rule"].code,
+            source=None,
+            occurred_at=data["occurred_at"],
+            user=request.user,
+            reason=data.get("reason", ""),
+            points=data.get("points"),
+            cash=data.get("cash"),
+            evidence=data.get("evidence", ""),
+        )
         for field in ScoreEvent._meta.concrete_fields:
             setattr(obj, field.attname, getattr(event, field.attname))
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except _AdminRefused as refused:
-            self.message_user(request, " ".join(refused.error.messages), messages.ERROR)
-            from django.http import HttpResponseRedirect
-
-            return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description=_("Reverse the selected events (with a reason)"))
     def reverse_events(self, request, queryset):
@@ -206,13 +203,11 @@ class ScoreEventAdmin(SimpleHistoryAdmin):
             self.message_user(request, message, messages.ERROR)
 
 
-class _AdminRefused(Exception):
-    def __init__(self, error):
-        self.error = error
-
-
 @admin.register(ScoreAppeal)
-class ScoreAppealAdmin(SimpleHistoryAdmin):
+class ScoreAppealAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+    """SCR-09: the supervisor or a manager upholds or rejects an appeal (the service checks
+    who may)."""
+
     list_display = ["filed_at", "employee", "event", "state", "decided_by", "decided_at"]
     list_filter = ["state", "month", "employee__department"]
     list_select_related = ["employee", "event__rule", "event__employee", "decided_by"]
@@ -227,29 +222,28 @@ class ScoreAppealAdmin(SimpleHistoryAdmin):
         "decided_at",
         "decision_note",
     ]
-    actions = ["uphold", "reject"]
+    service_actions = {
+        "uphold": ServiceAction(
+            _("Uphold (reverse the event)"),
+            lambda r, a, d: scoring_services.appeal_decide(appeal=a, user=r.user, uphold=True),
+            available=fsm_transition_possible("uphold"),
+            confirm=True,
+            bulk=True,
+        ),
+        "reject": ServiceAction(
+            _("Reject"),
+            lambda r, a, d: scoring_services.appeal_decide(appeal=a, user=r.user, uphold=False),
+            available=fsm_transition_possible("reject"),
+            confirm=True,
+            bulk=True,
+        ),
+    }
 
     def has_add_permission(self, request):
         return False  # employees appeal from their score page
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def _decide(self, request, queryset, uphold: bool):
-        for appeal in queryset:
-            try:
-                scoring_services.appeal_decide(appeal=appeal, user=request.user, uphold=uphold)
-                self.message_user(request, gettext("Decided: %(a)s") % {"a": appeal})
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
-
-    @admin.action(description=_("Uphold (reverse the event)"))
-    def uphold(self, request, queryset):
-        self._decide(request, queryset, True)
-
-    @admin.action(description=_("Reject"))
-    def reject(self, request, queryset):
-        self._decide(request, queryset, False)
 
 
 class SettlementLineInline(admin.TabularInline):
@@ -279,8 +273,17 @@ class SettlementLineInline(admin.TabularInline):
         return False
 
 
+def _settling(settlement, user) -> bool:
+    """A sheet being settled (the model's ``approve`` transition may run) is submitted and
+    approved; the services check who may and the blockers."""
+    return can_proceed(settlement.approve)
+
+
 @admin.register(Settlement)
-class SettlementAdmin(SimpleHistoryAdmin):
+class SettlementAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+    """SCR-04/SCR-07: compute, submit, approve and reopen the month's sheet with the workflow
+    kit (buttons on the sheet, actions on the list), as on the settlement screen."""
+
     list_display = [
         "month",
         "department",
@@ -304,7 +307,33 @@ class SettlementAdmin(SimpleHistoryAdmin):
         "approved_at",
     ]
     fields = readonly_fields + ["payday", "note"]
-    actions = ["compute", "submit", "approve"]
+    service_actions = {
+        "compute": ServiceAction(
+            _("Compute the sheet"),
+            lambda r, s, d: settlement_services.settlement_compute(s, user=r.user),
+            available=lambda s, u: not s.is_frozen,
+            bulk=True,
+        ),
+        "submit": ServiceAction(
+            _("Submit the sheet (supervisor)"),
+            lambda r, s, d: settlement_services.settlement_submit(s, user=r.user),
+            available=_settling,
+            bulk=True,
+        ),
+        "approve": ServiceAction(
+            _("Approve and freeze (manager)"),
+            lambda r, s, d: settlement_services.settlement_approve(s, user=r.user),
+            available=_settling,
+            confirm=True,
+            bulk=True,
+        ),
+        "reopen": ServiceAction(
+            _("Reopen"),
+            lambda r, s, d: settlement_services.settlement_reopen(s, user=r.user, note=d["reason"]),
+            form=OptionalReasonForm,
+            available=fsm_transition_possible("reopen"),
+        ),
+    }
 
     def has_add_permission(self, request):
         return False
@@ -322,28 +351,6 @@ class SettlementAdmin(SimpleHistoryAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("scoring:settlement", args=[obj.pk]), gettext("Open")
         )
-
-    def _run(self, request, queryset, fn, **kwargs):
-        for settlement in queryset:
-            try:
-                fn(settlement, user=request.user, **kwargs)
-                self.message_user(request, gettext("Done: %(s)s") % {"s": settlement})
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{settlement}: {' '.join(exc.messages)}", messages.ERROR
-                )
-
-    @admin.action(description=_("Compute the sheet"))
-    def compute(self, request, queryset):
-        self._run(request, queryset, settlement_services.settlement_compute)
-
-    @admin.action(description=_("Submit the sheet (supervisor)"))
-    def submit(self, request, queryset):
-        self._run(request, queryset, settlement_services.settlement_submit)
-
-    @admin.action(description=_("Approve and freeze (manager)"))
-    def approve(self, request, queryset):
-        self._run(request, queryset, settlement_services.settlement_approve)
 
 
 class FundSpendingForm(forms.ModelForm):

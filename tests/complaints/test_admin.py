@@ -267,3 +267,89 @@ def test_measure_done_and_checked_from_the_admin(org, client):
     assert measure.done_at is not None
     check = SupervisionCheck.objects.get(measure=measure)
     assert (check.passed, check.checked_by) == (True, org.supervisor.user)
+
+
+def test_escalate_button_offered_below_the_highest_level_only(org, client):
+    """CMP-05: a complaint one level below HQ can still be escalated from the admin; at HQ (the
+    highest level) the button is gone and the URL is refused with the service's message."""
+    from django.contrib.admin.models import LogEntry
+
+    from complaints import rules
+    from complaints.models import Level
+    from complaints.services import complaint_escalate
+
+    assert rules.MAX_LEVEL == Level.HQ == 3
+    c = complaint_new(org.agent.user)
+    complaint_escalate(c, user=org.agent.user, reason="严重", to_level=rules.MAX_LEVEL - 1)
+    client.force_login(org.agent.user)
+    assert "escalate" in _steps(client, c)
+    response = client.post(
+        f"/admin/complaints/complaint/{c.pk}/step/escalate/", {"reason": "升级到总部"}
+    )
+    assert response.status_code == 302
+    c.refresh_from_db()
+    assert c.escalation_level == rules.MAX_LEVEL
+    assert "escalate" not in _steps(client, c)
+    history = c.history.count()
+    client.post(f"/admin/complaints/complaint/{c.pk}/step/escalate/", {"reason": "再升级"})
+    c.refresh_from_db()
+    assert (c.escalation_level, c.history.count()) == (rules.MAX_LEVEL, history)
+    assert LogEntry.objects.count() == 1
+
+
+def test_complaint_step_writes_one_admin_log_entry(org, client):
+    """CMP-06: each step pressed in the admin writes one admin log entry naming the step and
+    the reason, by the person who pressed it."""
+    from django.contrib.admin.models import LogEntry
+
+    c = complaint_new(org.agent.user)
+    client.force_login(org.agent.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    base = f"/admin/complaints/complaint/{c.pk}/step/"
+    assert client.post(base + "accept/", {"expected_state": "received"}).status_code == 302
+    assert client.post(base + "escalate/", {"reason": "客户很生气"}).status_code == 302
+    entries = list(
+        LogEntry.objects.order_by("pk").values_list("user", "object_id", "change_message")
+    )
+    assert entries == [
+        (org.agent.user.pk, str(c.pk), "Accept (first response given)"),
+        (org.agent.user.pk, str(c.pk), "Escalate: 客户很生气"),
+    ]
+
+
+def test_complaint_step_refused_shows_the_message_and_changes_nothing(org, client):
+    """CMP-06: a step the service refuses (an agent may not cancel) is shown as its message;
+    the state, the history and the admin log are unchanged."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.messages import get_messages
+
+    c = complaint_new(org.agent.user)
+    history = c.history.count()
+    client.force_login(org.agent.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        f"/admin/complaints/complaint/{c.pk}/step/cancel/",
+        {"cancel_reason": "duplicate", "reason": "重复", "expected_state": "received"},
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "You do not have permission for this step."
+    ]
+    c.refresh_from_db()
+    assert (c.state, c.history.count()) == (State.RECEIVED, history)
+    assert not LogEntry.objects.exists()
+
+
+def test_complaint_steps_hidden_from_staff_who_may_not_view(org, client, monkeypatch):
+    """CMP-06: staff without view permission get a 404 from a step's URL (as if the complaint
+    did not exist) and the service is not called."""
+    from complaints import services
+
+    calls = []
+    monkeypatch.setattr(services, "complaint_accept", lambda *a, **kw: calls.append(a))
+    c = complaint_new(org.agent.user)
+    client.force_login(UserFactory(username="no-perms"))
+    url = f"/admin/complaints/complaint/{c.pk}/step/accept/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"expected_state": "received"}).status_code == 404
+    assert calls == []

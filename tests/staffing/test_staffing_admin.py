@@ -83,3 +83,128 @@ def test_periodic_tasks_are_idempotent():
         assert holidays_seed_next_year.delay().get() == 13
         assert holidays_seed_next_year.delay().get() == 0
         assert requests_expire.delay().get() == {"swaps": 0, "leaves": 0}
+
+
+def _swap_waiting_for_supervisor():
+    """A swap on 10 March the colleague accepted; the supervisor may use the admin."""
+    from django.contrib.auth.models import Group
+
+    from staffing.services.swaps import swap_request_answer, swap_request_create
+    from tests.staffing.factories import entry
+
+    supervisor, (a, b) = team(2)
+    supervisor.user.groups.add(Group.objects.get(name="supervisor"))
+    entry(a, "2026-03-10", "cs-early")
+    entry(b, "2026-03-10", "cs-late")
+    swap = swap_request_create(
+        requester=a, colleague=b, date=dt.date(2026, 3, 10), handover_note="2 open complaints"
+    )
+    return supervisor, swap_request_answer(swap.pk, colleague=b, accept=True)
+
+
+@time_machine.travel(at("2026-03-02", "10:00"), tick=False)
+def test_swap_approved_in_the_admin_through_the_service_with_a_log_entry(client):
+    """STF-09: the direct supervisor approves a swap with the admin's button: the service
+    swaps both roster entries and one admin log entry names the action and the reason."""
+    from django.conf import settings
+    from django.contrib.admin.models import LogEntry
+
+    from staffing.models import RequestState, SwapRequest
+
+    supervisor, swap = _swap_waiting_for_supervisor()
+    client.force_login(supervisor.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    change = reverse("admin:staffing_swaprequest_change", args=[swap.pk])
+    page = client.get(change).content.decode()
+    assert 'data-step="approve"' in page and 'data-step="reject"' in page
+    url = reverse("admin:staffing_swaprequest_service_action", args=[swap.pk, "approve"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": "ok with me"}).status_code == 302
+    assert SwapRequest.objects.get(pk=swap.pk).state == RequestState.APPROVED
+    codes = dict(
+        RosterEntry.objects.filter(date=dt.date(2026, 3, 10)).values_list(
+            "employee_id", "shift_type__code"
+        )
+    )
+    assert codes == {swap.requester_id: "cs-late", swap.colleague_id: "cs-early"}
+    entry = LogEntry.objects.get()
+    assert (entry.user, entry.object_id) == (supervisor.user, str(swap.pk))
+    assert entry.change_message == "Approve: ok with me"
+    assert 'data-step="approve"' not in client.get(change).content.decode()
+
+
+@time_machine.travel(at("2026-03-02", "10:00"), tick=False)
+def test_swap_approve_refused_in_the_admin_changes_nothing(client):
+    """STF-09: only the requester's direct supervisor approves: another supervisor's press is
+    refused with the service's message; the swap, its history, the roster and the admin log
+    are unchanged."""
+    from django.conf import settings
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth.models import Group
+    from django.contrib.messages import get_messages
+
+    from staffing.models import RequestState, SwapRequest
+    from tests.staffing.factories import SupervisorFactory
+
+    _, swap = _swap_waiting_for_supervisor()
+    other = SupervisorFactory()
+    other.user.groups.add(Group.objects.get(name="supervisor"))
+    history = swap.history.count()
+    roster = list(RosterEntry.objects.values_list("pk", "shift_type_id").order_by("pk"))
+    client.force_login(other.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("admin:staffing_swaprequest_service_action", args=[swap.pk, "approve"])
+    response = client.post(url, {"reason": "ok"})
+    assert response.status_code == 302
+    shown = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    assert len(shown) == 1 and shown[0][0] == "error"
+    assert "direct supervisor" in shown[0][1]
+    swap = SwapRequest.objects.get(pk=swap.pk)
+    assert (swap.state, swap.history.count()) == (RequestState.AWAITING_SUPERVISOR, history)
+    assert list(RosterEntry.objects.values_list("pk", "shift_type_id").order_by("pk")) == roster
+    assert not LogEntry.objects.exists()
+
+
+@time_machine.travel(at("2026-03-02", "10:00"), tick=False)
+def test_swap_reject_in_the_admin_needs_a_reason(client):
+    """STF-09: rejecting asks for the reason (the form is shown again without one); with it the
+    swap is rejected and the reason is logged."""
+    from django.contrib.admin.models import LogEntry
+
+    from staffing.models import RequestState, SwapRequest
+
+    supervisor, swap = _swap_waiting_for_supervisor()
+    client.force_login(supervisor.user)
+    url = reverse("admin:staffing_swaprequest_service_action", args=[swap.pk, "reject"])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    assert SwapRequest.objects.get(pk=swap.pk).state == RequestState.AWAITING_SUPERVISOR
+    assert client.post(url, {"reason": "team is short"}).status_code == 302
+    swap = SwapRequest.objects.get(pk=swap.pk)
+    assert (swap.state, swap.decision_reason) == (RequestState.REJECTED, "team is short")
+    assert LogEntry.objects.get().change_message.endswith(": team is short")
+
+
+@time_machine.travel(at("2026-03-21", "10:00"), tick=False)
+def test_settlement_computed_from_the_admin_list_and_button(client):
+    """SCR-04: the month's sheet is computed from the settlement list (bulk action) and from
+    the sheet's button, through the service, each run logged once."""
+    from django.contrib.admin.models import LogEntry
+
+    from staffing.models import Settlement
+    from staffing.services.settlement import settlement_get
+
+    settlement = settlement_get(
+        Department.objects.get(code="customer-service"), dt.date(2026, 3, 1)
+    )
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    response = client.post(
+        reverse("admin:staffing_settlement_changelist"),
+        {"action": "compute", "_selected_action": [settlement.pk]},
+    )
+    assert response.status_code == 302
+    assert Settlement.objects.get(pk=settlement.pk).state == "settling"
+    assert LogEntry.objects.count() == 1
+    url = reverse("admin:staffing_settlement_service_action", args=[settlement.pk, "reopen"])
+    assert client.post(url, {"reason": "late event"}).status_code == 302
+    assert Settlement.objects.get(pk=settlement.pk).state == "open"
+    assert LogEntry.objects.count() == 2

@@ -1,8 +1,12 @@
+"""Admin of partners, their API keys and the heartbeats; keys are created and revoked through
+the services (revoking is a workflow-kit action)."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
 from courier.core.models import API_SCOPES, Heartbeat, Partner, PartnerAPIKey, WebhookEndpoint
 from courier.core.services.apikeys import (
     partner_api_key_create,
@@ -78,13 +82,22 @@ class PartnerAPIKeyForm(forms.ModelForm):
 
 
 @admin.register(PartnerAPIKey)
-class PartnerAPIKeyAdmin(SuperuserSetupMixin, admin.ModelAdmin):
+class PartnerAPIKeyAdmin(ServiceActionsMixin, SuperuserSetupMixin, admin.ModelAdmin):
     form = PartnerAPIKeyForm
     list_display = ["prefix", "partner", "name", "scopes", "created", "expiry_date", "revoked"]
     list_filter = ["revoked", "partner"]
     search_fields = ["prefix", "name", "partner__code"]
     list_select_related = ["partner"]
-    actions = ["revoke_keys"]
+    service_actions = {
+        "revoke_keys": ServiceAction(
+            _("Revoke the selected keys"),
+            lambda r, key, d: partner_api_key_revoke(key),
+            available=lambda key, user: not key.revoked,
+            permission="edit",
+            confirm=True,
+            bulk=True,
+        ),
+    }
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -119,12 +132,6 @@ class PartnerAPIKeyAdmin(SuperuserSetupMixin, admin.ModelAdmin):
             )
         elif obj.revoked and not PartnerAPIKey.objects.get(pk=obj.pk).revoked:
             partner_api_key_revoke(obj)
-
-    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
-    def revoke_keys(self, request, queryset):
-        for key in queryset:
-            partner_api_key_revoke(key)
-        messages.success(request, _("Keys revoked."))
 
 
 @admin.register(Heartbeat)

@@ -1,9 +1,13 @@
+"""Admin of the webhook endpoints and the delivery log; rotate, enable and re-send are
+workflow-kit actions (buttons on the object and actions on the list)."""
+
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from courier.core.admin.partners import SuperuserSetupMixin
+from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
 from courier.core.models import (
     WEBHOOK_EVENT_TYPES,
     WebhookAttempt,
@@ -34,13 +38,28 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(SuperuserSetupMixin, SimpleHistoryAdmin):
+class WebhookEndpointAdmin(ServiceActionsMixin, SuperuserSetupMixin, SimpleHistoryAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "partner", "is_active", "failing_since", "disabled_at"]
     list_filter = ["is_active"]
     search_fields = ["url", "partner__code"]
     list_select_related = ["partner"]
-    actions = ["rotate_secret", "enable"]
+    service_actions = {
+        "rotate_secret": ServiceAction(
+            _("Rotate the signing secret (old one valid for the grace period)"),
+            lambda r, e, d: webhook_endpoint_rotate_secret(e, user=r.user),
+            permission="edit",
+            confirm=True,
+            bulk=True,
+        ),
+        "enable": ServiceAction(
+            _("Enable the selected endpoints again"),
+            lambda r, e, d: webhook_endpoint_enable(e, user=r.user),
+            permission="edit",
+            confirm=True,
+            bulk=True,
+        ),
+    }
 
     def get_fields(self, request, obj=None):
         fields = ["partner", "url", "description", "event_types"]
@@ -63,21 +82,6 @@ class WebhookEndpointAdmin(SuperuserSetupMixin, SimpleHistoryAdmin):
             "previous_secret_expires_at",
         ]
 
-    @admin.action(
-        description=_("Rotate the signing secret (old one valid for the grace period)"),
-        permissions=["change"],
-    )
-    def rotate_secret(self, request, queryset):
-        for endpoint in queryset:
-            webhook_endpoint_rotate_secret(endpoint, user=request.user)
-        messages.success(request, _("Secrets rotated."))
-
-    @admin.action(description=_("Enable the selected endpoints again"), permissions=["change"])
-    def enable(self, request, queryset):
-        for endpoint in queryset:
-            webhook_endpoint_enable(endpoint, user=request.user)
-        messages.success(request, _("Endpoints enabled."))
-
 
 class WebhookAttemptInline(admin.TabularInline):
     model = WebhookAttempt
@@ -91,7 +95,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ServiceActionsMixin, admin.ModelAdmin):
     """The delivery log; the re-send action queues a new delivery of the same event."""
 
     list_display = [
@@ -107,7 +111,14 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["event__msg_id", "endpoint__url", "event__partner__code"]
     list_select_related = ["event", "endpoint"]
     inlines = [WebhookAttemptInline]
-    actions = ["resend"]
+    service_actions = {
+        "resend": ServiceAction(
+            _("Re-send the selected deliveries"),
+            lambda r, delivery, d: webhook_delivery_resend(delivery, user=r.user),
+            confirm=True,
+            bulk=True,
+        ),
+    }
     readonly_fields = [
         "event",
         "endpoint",
@@ -127,14 +138,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @admin.action(description=_("Re-send the selected deliveries"), permissions=["change"])
-    def resend(self, request, queryset):
-        count = 0
-        for delivery in queryset:
-            webhook_delivery_resend(delivery, user=request.user)
-            count += 1
-        messages.success(request, _("%(count)d deliveries queued again.") % {"count": count})
 
 
 @admin.register(WebhookEvent)

@@ -19,21 +19,10 @@ from courier.shipments.models import (
     RecallSlip,
     ReturnRequest,
 )
-from courier.shipments.services import claims, returns, stations
+from courier.shipments.services import availability, claims, returns, stations
 
 from . import forms as f
-
-
-def _in(*states):
-    return lambda request, obj: obj.state in states
-
-
-class NoAddDelete:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .common import NoAddDelete
 
 
 class PhotoInline(admin.TabularInline):
@@ -80,27 +69,23 @@ class DeliveryExceptionAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmi
         "closed_at",
     ]
     inlines = [PhotoInline]
+    service_actions_available = staticmethod(availability.delivery_exception_steps_available)
     service_actions = {
         "handle": ServiceAction(
             _("Handled (customer informed, reported to network point)"),
-            lambda r, o, d: (
-                claims.exception_handle(
-                    o,
-                    user=r.user,
-                    handling=d["text"],
-                    customer_informed=True,
-                    reported_to_network=True,
-                )
-                and None
+            lambda r, o, d: claims.exception_handle(
+                o,
+                user=r.user,
+                handling=d["text"],
+                customer_informed=True,
+                reported_to_network=True,
             ),
             form=f.TextForm,
-            available=_in("open"),
         ),
         "close": ServiceAction(
             _("Close with result"),
-            lambda r, o, d: claims.exception_close(o, user=r.user, result=d["text"]) and None,
+            lambda r, o, d: claims.exception_close(o, user=r.user, result=d["text"]),
             form=f.TextForm,
-            available=_in("open", "handled"),
         ),
     }
 
@@ -180,13 +165,11 @@ class CashHandoverAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
         "handed_to_finance_at",
         "received_by",
     ]
+    service_actions_available = staticmethod(availability.cash_handover_steps_available)
     service_actions = {
         "receive": ServiceAction(
             _("Received by finance"),
-            lambda r, o, d: stations.cash_handover_receive(o, user=r.user) and None,
-            available=lambda r, o: (
-                o.handed_to_finance_at is None and r.user.has_perm("courier.receive_cashhandover")
-            ),
+            lambda r, o, d: stations.cash_handover_receive(o, user=r.user),
         ),
     }
 
@@ -206,65 +189,44 @@ class ReturnRequestAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
     search_fields = ["=shipment__waybill_number", "=return_waybill_number"]
     inlines = [PhotoInline]
     readonly_fields = [fld.name for fld in ReturnRequest._meta.fields]
+    service_actions_available = staticmethod(availability.return_request_steps_available)
     service_actions = {
         "verify_photo": ServiceAction(
             _("Quality photo verified"),
-            lambda r, o, d: returns.return_quality_photo_verify(o, user=r.user) and None,
-            available=lambda r, o: o.quality_problem and o.photo_verified_at is None,
+            lambda r, o, d: returns.return_quality_photo_verify(o, user=r.user),
         ),
         "approve": ServiceAction(
             _("Approve"),
-            lambda r, o, d: returns.return_request_approve(o, user=r.user) and None,
-            available=_in("requested"),
+            lambda r, o, d: returns.return_request_approve(o, user=r.user),
         ),
         "reject": ServiceAction(
             _("Reject"),
-            lambda r, o, d: (
-                returns.return_request_reject(o, user=r.user, reason=d["reason"]) and None
-            ),
+            lambda r, o, d: returns.return_request_reject(o, user=r.user, reason=d["reason"]),
             form=f.ReasonForm,
-            available=_in("requested", "approved", "in_transit"),
         ),
         "register": ServiceAction(
             _("Register return waybill"),
-            lambda r, o, d: returns.return_waybill_register(o, user=r.user, **d) and None,
+            lambda r, o, d: returns.return_waybill_register(o, user=r.user, **d),
             form=f.ReturnWaybillForm,
-            available=_in("approved"),
         ),
         "receive": ServiceAction(
             _("Warehouse inspection sign-off"),
-            lambda r, o, d: returns.return_receive(o, user=r.user, **d) and None,
+            lambda r, o, d: returns.return_receive(o, user=r.user, **d),
             form=f.InspectionForm,
-            available=lambda r, o: (
-                o.received_at is None and o.state in ("in_transit", "exchange_shipped")
-            ),
         ),
         "refund": ServiceAction(
             _("Refund"),
-            lambda r, o, d: returns.return_refund(o, user=r.user, amount=d["amount"]) and None,
+            lambda r, o, d: returns.return_refund(o, user=r.user, amount=d["amount"]),
             form=f.AmountForm,
-            available=lambda r, o: o.state == "received" and o.kind == "return",
         ),
         "early": ServiceAction(
             _("Supervisor: allow exchange before return"),
-            lambda r, o, d: (
-                returns.exchange_early_approve(o, user=r.user, note=d["reason"]) and None
-            ),
+            lambda r, o, d: returns.exchange_early_approve(o, user=r.user, note=d["reason"]),
             form=f.ReasonForm,
-            available=lambda r, o: (
-                o.kind == "exchange"
-                and o.state in ("approved", "in_transit")
-                and r.user.has_perm("courier.approve_early_dispatch")
-            ),
         ),
         "ship_exchange": ServiceAction(
             _("Ship exchange"),
-            lambda r, o, d: returns.exchange_ship(o, user=r.user) and None,
-            available=lambda r, o: (
-                o.kind == "exchange"
-                and not o.exchange_shipment_id
-                and o.state in ("approved", "in_transit", "received")
-            ),
+            lambda r, o, d: returns.exchange_ship(o, user=r.user),
         ),
     }
 
@@ -276,18 +238,17 @@ class RecallSlipAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
     list_select_related = ["shipment"]
     readonly_fields = [fld.name for fld in RecallSlip._meta.fields]
     change_form_template = "admin/courier/recallslip/change_form.html"
+    service_actions_available = staticmethod(availability.recall_slip_steps_available)
     service_actions = {
         "received": ServiceAction(
             _("Original parcel received"),
-            lambda r, o, d: returns.recall_original_received(o, user=r.user, **d) and None,
+            lambda r, o, d: returns.recall_original_received(o, user=r.user, **d),
             form=f.ReceivedForm,
-            available=_in("issued"),
         ),
         "refund": ServiceAction(
             _("Refund"),
-            lambda r, o, d: returns.recall_refund(o, user=r.user, amount=d["amount"]) and None,
+            lambda r, o, d: returns.recall_refund(o, user=r.user, amount=d["amount"]),
             form=f.AmountForm,
-            available=_in("received"),
         ),
     }
 

@@ -1,4 +1,5 @@
-"""Admin of orders and shipments: intake, state buttons, modification, delivery, printing."""
+"""Admin of shipments: the workflow buttons (state changes, modification, stations, delivery,
+returns), the search and the printable waybill."""
 
 from django.contrib import admin
 from django.shortcuts import get_object_or_404
@@ -6,149 +7,36 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
 from simple_history.admin import SimpleHistoryAdmin
 
 from courier.core.admin.paginators import EstimatedCountPaginator
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
 from courier.shipments import rules
 from courier.shipments.models import (
+    CounterPickup,
     DeliveryAttempt,
+    DeliveryAuthorisation,
     DeliveryException,
     DeskInstruction,
-    DispatchSettings,
     EvidencePhoto,
-    Order,
-    OrderException,
-    OrderLine,
-    OrderRemark,
+    RecallSlip,
+    ReturnRequest,
     Shipment,
-    Station,
     StationScan,
 )
-from courier.shipments.services import claims, delivery, desk, orders, returns, shipments, stations
+from courier.shipments.services import (
+    availability,
+    claims,
+    delivery,
+    desk,
+    orders,
+    returns,
+    shipments,
+    stations,
+)
 
 from . import forms as f
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
-    fields = ["name", "attributes", "quantity", "unit_price", "amount"]
-    extra = 1
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["amount"].required = False
-        return formset
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return obj is None and super().has_add_permission(request, obj)
-
-
-class OrderExceptionInline(ReadOnlyInline):
-    model = OrderException
-    fields = ["kind", "detail", "state", "contacted_at", "resolution", "resolved_at"]
-    readonly_fields = fields
-
-
-class OrderRemarkInline(ReadOnlyInline):
-    model = OrderRemark
-    fields = ["text", "author", "created_at"]
-    readonly_fields = fields
-    show_change_link = False
-
-
-class ShipmentInline(ReadOnlyInline):
-    model = Shipment
-    fields = ["waybill_number", "kind", "state", "created_at"]
-    readonly_fields = fields
-
-
-@admin.register(Order)
-class OrderAdmin(SimpleHistoryAdmin):
-    """Intake through ``order_intake``; afterwards read-only (changes go through the shipment's
-    "Modify" page, SHP-06)."""
-
-    form = f.OrderIntakeForm
-    list_display = [
-        "partner_ref",
-        "partner",
-        "channel",
-        "recipient_name",
-        "verification",
-        "promised_dispatch_date",
-        "created_at",
-    ]
-    list_filter = ["verification", "channel", "partner", "transport_mode"]
-    list_select_related = ["partner"]
-    search_fields = ["=partner_ref", "=recipient_phone_last4"]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-
-    def get_inlines(self, request, obj):
-        if obj is None:
-            return [OrderLineInline]
-        return [OrderLineInline, OrderExceptionInline, OrderRemarkInline, ShipmentInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return [fld.name for fld in Order._meta.fields]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return [*f.OrderIntakeForm.Meta.fields, "cod_amount"]
-        return [fld.name for fld in Order._meta.fields if fld.name != "id"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        """Nothing here: the service saves everything in ``save_related``."""
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            return
-        lines = [
-            {
-                k: v
-                for k, v in row.items()
-                if k in ("name", "attributes", "quantity", "unit_price", "amount")
-            }
-            for fs in formsets
-            for row in fs.cleaned_data
-            if row and not row.get("DELETE")
-        ]
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("partner", "cod_amount")}
-        result = orders.order_intake(
-            form.cleaned_data["partner"],
-            data,
-            lines,
-            user=request.user,
-            cod_amount=form.cleaned_data.get("cod_amount") or 0,
-        )
-        form.instance.pk = result.order.pk
-        form.instance._state.adding = False
-        for fs in formsets:  # the service saved the lines; nothing for the log to list
-            fs.new_objects, fs.changed_objects, fs.deleted_objects = [], [], []
+from .common import ReadOnlyInline
 
 
 class DeliveryAttemptInline(ReadOnlyInline):
@@ -218,21 +106,13 @@ def _transition(name: str, label) -> ServiceAction:
         shipments.shipment_transition(obj, name, user=request.user)
         return _("Shipment %(n)s: %(label)s.") % {"n": obj.waybill_number, "label": label}
 
-    def available(request, obj):
-        method = getattr(obj, name)
-        return can_proceed(method) and has_transition_perm(method, request.user)
-
-    return ServiceAction(label, run, available=available)
+    return ServiceAction(label, run)
 
 
 def _outcome_message(outcome) -> str:
-    if outcome.route in (rules.MODIFY_AFTERSALES, rules.CANCEL_RECALL):
+    if availability.outcome_handed_to_aftersales(outcome):
         return _("Already shipped: handed to after-sales.")
     return _("Done (%(route)s).") % {"route": outcome.route}
-
-
-def _in(*states):
-    return lambda request, obj: obj.state in states
 
 
 def _attempt(request, obj, d):
@@ -299,12 +179,12 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     fields = readonly_fields
     change_form_template = "admin/courier/shipment/change_form.html"
 
+    service_actions_available = staticmethod(availability.shipment_steps_available)
     service_actions = {
         "print_waybill": _transition("print_waybill", _("Mark printed")),
         "reprint": ServiceAction(
             _("Re-printed"),
-            lambda r, o, d: shipments.shipment_reprint(o, user=r.user) and None,
-            available=lambda r, o: o.needs_reprint,
+            lambda r, o, d: shipments.shipment_reprint(o, user=r.user),
         ),
         "pack": _transition("pack", _("Packed")),
         "pick_up": _transition("pick_up", _("Picked up")),
@@ -327,73 +207,68 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
                 shipments.shipment_cancel(o, user=r.user, reason=d["reason"])
             ),
             form=f.ReasonForm,
-            available=_in("created", "printed", "packed", *rules.SHIPPED_STATES),
         ),
         "inbound": ServiceAction(
             _("Station inbound"),
-            lambda r, o, d: stations.station_inbound(o, user=r.user, **d) and None,
+            lambda r, o, d: stations.station_inbound(o, user=r.user, **d),
             form=f.StationInboundForm,
-            available=_in("in_transit", "at_station"),
+            permission=("add", StationScan),
         ),
         "outbound": ServiceAction(
             _("Station outbound"),
-            lambda r, o, d: stations.station_outbound(o, user=r.user, **d) and None,
+            lambda r, o, d: stations.station_outbound(o, user=r.user, **d),
             form=f.StationOutboundForm,
-            available=_in("at_station", "delivery_failed"),
+            permission=("add", StationScan),
         ),
         "counter_pickup": ServiceAction(
             _("Counter pickup"),
-            lambda r, o, d: (
-                stations.counter_pickup_record(
-                    o,
-                    d["station"],
-                    user=r.user,
-                    picker_name=d["picker_name"],
-                    id_number=d["id_number"],
-                    id_checked=d["id_checked"],
-                    signature=d["signature"],
-                    cod_collected=d["cod_collected"] or 0,
-                )
-                and None
+            lambda r, o, d: stations.counter_pickup_record(
+                o,
+                d["station"],
+                user=r.user,
+                picker_name=d["picker_name"],
+                id_number=d["id_number"],
+                id_checked=d["id_checked"],
+                signature=d["signature"],
+                cod_collected=d["cod_collected"] or 0,
             ),
             form=f.CounterPickupForm,
-            available=_in("at_station"),
+            permission=("add", CounterPickup),
         ),
         "authorise": ServiceAction(
             _("Record authorised recipient"),
-            lambda r, o, d: delivery.delivery_authorisation_record(o, user=r.user, **d) and None,
+            lambda r, o, d: delivery.delivery_authorisation_record(o, user=r.user, **d),
             form=f.AuthorisationForm,
-            available=lambda r, o: o.completed_at is None,
+            permission=("add", DeliveryAuthorisation),
         ),
         "attempt": ServiceAction(
             _("Record delivery attempt"),
             _attempt,
             form=f.DeliveryAttemptForm,
-            available=_in("out_for_delivery"),
         ),
         "exception": ServiceAction(
             _("Record exception"),
-            lambda r, o, d: claims.exception_record(o, user=r.user, **d) and None,
+            lambda r, o, d: claims.exception_record(o, user=r.user, **d),
             form=f.ExceptionForm,
+            permission=("add", DeliveryException),
         ),
         "recall": ServiceAction(
             _("Recall (return slip)"),
-            lambda r, o, d: returns.recall_issue(o, user=r.user, **d) and None,
+            lambda r, o, d: returns.recall_issue(o, user=r.user, **d),
             form=f.RecallForm,
-            available=lambda r, o: (
-                o.state in rules.SHIPPED_STATES and r.user.has_perm("courier.recall_shipment")
-            ),
+            permission=("add", RecallSlip),
         ),
         "return_request": ServiceAction(
             _("Return / exchange"),
-            lambda r, o, d: returns.return_request_create(o, user=r.user, **d) and None,
+            lambda r, o, d: returns.return_request_create(o, user=r.user, **d),
             form=f.ReturnRequestForm,
-            available=_in("delivered"),
+            permission=("add", ReturnRequest),
         ),
         "instruct": ServiceAction(
             _("Instruct a desk"),
-            lambda r, o, d: desk.desk_instruction_issue(user=r.user, shipment=o, **d) and None,
+            lambda r, o, d: desk.desk_instruction_issue(user=r.user, shipment=o, **d),
             form=f.DeskInstructionForm,
+            permission=("add", DeskInstruction),
         ),
     }
 
@@ -449,106 +324,3 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
             "title": _("Waybill %(n)s") % {"n": shipment.waybill_number},
         }
         return TemplateResponse(request, "courier/waybill_print.html", context)
-
-
-@admin.register(DeskInstruction)
-class DeskInstructionAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
-    list_display = ["text", "desk", "urgent", "state", "issued_by", "created_at", "done_at"]
-    list_filter = ["desk", "state", "urgent"]
-    list_select_related = ["issued_by"]
-    readonly_fields = [
-        "desk",
-        "shipment",
-        "text",
-        "urgent",
-        "signed_name",
-        "signed_on",
-        "state",
-        "issued_by",
-        "acknowledged_by",
-        "acknowledged_at",
-        "done_by",
-        "done_at",
-        "feedback",
-        "created_at",
-    ]
-    service_actions = {
-        "acknowledge": ServiceAction(
-            _("Acknowledge"),
-            lambda r, o, d: desk.desk_instruction_acknowledge(o, user=r.user) and None,
-            available=_in("sent"),
-        ),
-        "complete": ServiceAction(
-            _("Done (report back)"),
-            lambda r, o, d: desk.desk_instruction_complete(o, user=r.user, **d) and None,
-            form=f.FeedbackForm,
-            available=_in("sent", "acknowledged"),
-        ),
-    }
-
-    def has_add_permission(self, request):
-        return False  # issued from a shipment page or by the system
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(OrderException)
-class OrderExceptionAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
-    list_display = ["order", "kind", "state", "created_at", "resolved_at"]
-    list_filter = ["kind", "state"]
-    list_select_related = ["order"]
-    readonly_fields = [
-        "order",
-        "kind",
-        "detail",
-        "state",
-        "contacted_at",
-        "contact_note",
-        "resolution",
-        "resolved_at",
-        "handled_by",
-        "created_at",
-    ]
-    service_actions = {
-        "contact": ServiceAction(
-            _("Customer contacted"),
-            lambda r, o, d: orders.order_exception_contact(o, user=r.user, note=d["text"]) and None,
-            form=f.TextForm,
-            available=_in("open"),
-        ),
-        "resolve": ServiceAction(
-            _("Resolved"),
-            lambda r, o, d: (
-                orders.order_exception_resolve(o, user=r.user, resolution=d["text"]) and None
-            ),
-            form=f.TextForm,
-            available=_in("open", "contacted"),
-        ),
-    }
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "province", "city", "is_active"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(DispatchSettings)
-class DispatchSettingsAdmin(SimpleHistoryAdmin):
-    """SHP-08: the cut-off and made-to-order lead time; SHP-11: when invalid orders' waybills are
-    voided. Ops edit them here; every process sees an edit within ``CACHE_SECONDS``."""
-
-    list_display = ["__str__", "cutoff_time", "made_to_order_hours", "invalid_abandon_days"]
-
-    def has_add_permission(self, request):
-        return not DispatchSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

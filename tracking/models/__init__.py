@@ -1,0 +1,45 @@
+"""Models of the tracking app (one module per concern)."""
+
+from tracking.models.events import (
+    EventSource,
+    ShipmentTracking,
+    StatusMapping,
+    SubStatus,
+    TrackingEvent,
+    TrackingStatus,
+)
+from tracking.models.policy import SmsMessage, SmsTemplate, TrackingPolicy
+from tracking.models.work import (
+    COMPLAINT_CHANNEL,
+    Attitude,
+    ChaseReply,
+    ContactChannel,
+    ContactKind,
+    ContactLog,
+    FollowUpTask,
+    GoodsCondition,
+    Outcome,
+    Reason,
+)
+
+__all__ = [
+    "COMPLAINT_CHANNEL",
+    "Attitude",
+    "ChaseReply",
+    "ContactChannel",
+    "ContactKind",
+    "ContactLog",
+    "EventSource",
+    "FollowUpTask",
+    "GoodsCondition",
+    "Outcome",
+    "Reason",
+    "ShipmentTracking",
+    "SmsMessage",
+    "SmsTemplate",
+    "StatusMapping",
+    "SubStatus",
+    "TrackingEvent",
+    "TrackingPolicy",
+    "TrackingStatus",
+]

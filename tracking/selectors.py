@@ -1,0 +1,290 @@
+"""Reads of the tracking app, one use case each (sweeps, queues, figures, extracts, lookup)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+
+from courier.shipments.selectors import shipments_all, shipments_listing
+from staffing import selectors as staffing_selectors
+from tracking import rules
+from tracking.models import ContactLog, FollowUpTask, ShipmentTracking, TrackingEvent
+
+# Shipment states in which a parcel is on its way (a tracking row is kept for them).
+ON_THE_WAY = ("picked_up", "in_transit", "at_station", "out_for_delivery", "delivery_failed")
+TERMINAL_STATES = ("delivered", "returned", "cancelled", "lost")
+
+
+def local_tz():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=local_tz())
+    return start, start + dt.timedelta(days=1)
+
+
+# --- ingestion --------------------------------------------------------------------------------
+def shipments_by_waybill(partner, waybills) -> dict:
+    """The partner's shipments among ``waybills``, with their order (one query)."""
+    rows = shipments_listing().filter(partner=partner, waybill_number__in=list(waybills))
+    return {s.waybill_number: s for s in rows}
+
+
+def shipment_one(pk: int):
+    return shipments_listing().get(pk=pk)
+
+
+def events_of_shipment(shipment, *, after_seq: int = 0):
+    return TrackingEvent.objects.filter(shipment=shipment, seq__gt=after_seq).order_by("seq")
+
+
+def events_for_partner_api():
+    """Base queryset of the partner's event list (filtered by partner and shipment there)."""
+    return TrackingEvent.objects.select_related("shipment").order_by("seq")
+
+
+# --- sweeps (TRK-02): each through its partial index -------------------------------------------
+def _no_open(reason: str):
+    return ~Exists(
+        FollowUpTask.objects.filter(shipment_id=OuterRef("pk"), reason=reason, state="open")
+    )
+
+
+def untracked_recent_shipments(since: dt.datetime):
+    """Shipments on their way, changed since ``since`` (the ``updated_at`` index), without a
+    tracking row yet: those that left through another flow than an event."""
+    return (
+        shipments_all()
+        .filter(updated_at__gte=since, state__in=ON_THE_WAY, tracking__isnull=True)
+        .select_related("order")
+    )
+
+
+def stale_tracking(before: dt.datetime):
+    return ShipmentTracking.objects.filter(active=True, last_event_at__lte=before).filter(
+        _no_open(rules.CHASE)
+    )
+
+
+def past_estimate_tracking(now: dt.datetime):
+    return ShipmentTracking.objects.filter(
+        active=True, estimate_at__isnull=False, estimate_at__lte=now
+    ).filter(_no_open(rules.CHASE))
+
+
+def failed_delivery_tracking():
+    return ShipmentTracking.objects.filter(
+        active=True, last_status=rules.DELIVERY_FAILED, last_event_at__isnull=False
+    ).filter(_no_open(rules.REDELIVERY))
+
+
+def arrival_unconfirmed_tracking():
+    return ShipmentTracking.objects.filter(
+        arrival_call_due=True, arrival_confirmed_at__isnull=True, delivered_at__isnull=False
+    ).filter(_no_open(rules.ARRIVAL))
+
+
+def vip_tracking_not_followed_today(day_start: dt.datetime):
+    followed = FollowUpTask.objects.filter(
+        shipment_id=OuterRef("pk"), reason=rules.VIP, created_at__gte=day_start
+    )
+    return (
+        ShipmentTracking.objects.filter(active=True, partner__is_vip=True)
+        .filter(_no_open(rules.VIP))
+        .filter(~Exists(followed))
+    )
+
+
+def chases_expired(now: dt.datetime):
+    return FollowUpTask.objects.filter(
+        state="open", reason=rules.CHASE, chase_until__lte=now, alerted_at__isnull=True
+    )
+
+
+def follow_ups_overdue(now: dt.datetime):
+    return FollowUpTask.objects.filter(
+        state="open", due_at__lte=now, overdue_notified_at__isnull=True
+    )
+
+
+def open_follow_up(shipment_id: int, reason: str) -> FollowUpTask | None:
+    return FollowUpTask.objects.filter(shipment_id=shipment_id, reason=reason, state="open").first()
+
+
+# --- assignment by the published roster (TRK-04) ----------------------------------------------
+def agents_on_shift(department_id: int | None, at: dt.datetime) -> list[int]:
+    """Employee ids of active CS agents of the department whose published shift covers ``at``
+    (yesterday's night shifts included)."""
+    if department_id is None:
+        return []
+    local = at.astimezone(local_tz())
+    days = [local.date() - dt.timedelta(days=1), local.date()]
+    ids = set()
+    for entries in staffing_selectors.on_duty(department_id, days).values():
+        for entry in entries:
+            if entry.employee.position != "agent" or not entry.employee.is_active:
+                continue
+            if any(start <= at < end for start, end in entry.session_times()):
+                ids.add(entry.employee_id)
+    return sorted(ids)
+
+
+def last_assignee_id() -> int | None:
+    return (
+        FollowUpTask.objects.filter(assignee__isnull=False)
+        .order_by("-created_at", "-id")
+        .values_list("assignee_id", flat=True)
+        .first()
+    )
+
+
+# --- the agent's queue page (TRK-04, TRK-05, TRK-01) -------------------------------------------
+def agent_queue(employee, today: dt.date) -> dict:
+    """Open calls and chases due by the end of today, and today's open contacts: 2 queries."""
+    _start, end = day_bounds(today)
+    start = _start
+    tasks = list(
+        FollowUpTask.objects.filter(assignee=employee, state="open", due_at__lt=end)
+        .select_related("shipment")
+        .order_by("due_at", "id")
+    )
+    contacts = list(
+        ContactLog.objects.filter(agent=employee, state="open", received_at__gte=start)
+        .select_related("shipment")
+        .order_by("received_at")
+    )
+    return {
+        "calls": [t for t in tasks if t.reason != rules.CHASE],
+        "chases": [t for t in tasks if t.reason == rules.CHASE],
+        "contacts": contacts,
+    }
+
+
+def unassigned_queue():
+    return FollowUpTask.objects.filter(assignee__isnull=True, state="open").select_related(
+        "shipment"
+    )
+
+
+# --- the daily revisit figure (TRK-04) ---------------------------------------------------------
+def revisit_figures(day: dt.date) -> dict:
+    """Calls due on ``day`` (not cancelled): required, done and the rate, per agent and in total.
+    One query."""
+    start, end = day_bounds(day)
+    rows = (
+        FollowUpTask.objects.filter(due_at__gte=start, due_at__lt=end)
+        .exclude(state="cancelled")
+        .values("assignee_id", "assignee__name")
+        .annotate(required=Count("id"), done=Count("id", filter=Q(state="done")))
+        .order_by("assignee__name")
+    )
+    agents = [
+        {
+            "agent_id": r["assignee_id"],
+            "agent": r["assignee__name"] or "",
+            "required": r["required"],
+            "done": r["done"],
+            "rate": rules.revisit_rate(r["done"], r["required"]),
+        }
+        for r in rows
+    ]
+    required = sum(a["required"] for a in agents)
+    done = sum(a["done"] for a in agents)
+    return {
+        "day": day,
+        "agents": agents,
+        "required": required,
+        "done": done,
+        "rate": rules.revisit_rate(done, required),
+    }
+
+
+# --- extracts (TRK-06, TRK-08, TRK-12): rows for the stored reports ----------------------------
+def abnormal_orders_extract(day: dt.date) -> list[dict]:
+    """TRK-06: calls closed on ``day`` as abnormal or with untrue station information."""
+    start, end = day_bounds(day)
+    rows = (
+        FollowUpTask.objects.filter(
+            completed_at__gte=start,
+            completed_at__lt=end,
+            outcome__in=["abnormal", "station_untrue"],
+        )
+        .select_related("shipment", "assignee")
+        .order_by("completed_at", "id")
+    )
+    return [
+        {
+            "waybill_number": t.shipment.waybill_number,
+            "reason": t.reason,
+            "outcome": t.outcome,
+            "note": t.note,
+            "agent": t.assignee.name if t.assignee_id else "",
+            "completed_at": t.completed_at,
+        }
+        for t in rows
+    ]
+
+
+def redelivery_extract(day: dt.date) -> list[dict]:
+    """TRK-08: re-delivery calls due on ``day`` per business company (partner): how many, how
+    many ended delivered, and the success rate."""
+    start, end = day_bounds(day)
+    rows = (
+        FollowUpTask.objects.filter(reason=rules.REDELIVERY, due_at__gte=start, due_at__lt=end)
+        .exclude(state="cancelled")
+        .values("shipment__partner__code", "shipment__partner__name")
+        .annotate(
+            volume=Count("id"),
+            delivered=Count("id", filter=Q(shipment__state="delivered")),
+        )
+        .order_by("shipment__partner__code")
+    )
+    return [
+        {
+            "partner": r["shipment__partner__code"],
+            "partner_name": r["shipment__partner__name"],
+            "volume": r["volume"],
+            "delivered": r["delivered"],
+            "success_rate": rules.revisit_rate(r["delivered"], r["volume"]),
+        }
+        for r in rows
+    ]
+
+
+def delay_causes_extract(start_day: dt.date, end_day: dt.date) -> list[dict]:
+    """TRK-12: delay events by cause and lane (sender city → recipient city)."""
+    start, _e = day_bounds(start_day)
+    _s, end = day_bounds(end_day)
+    rows = (
+        TrackingEvent.objects.filter(
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+            status=rules.EXCEPTION,
+            sub_status__in=rules.DELAY_CAUSES,
+        )
+        .values("shipment__order__sender_city", "shipment__order__recipient_city", "sub_status")
+        .annotate(events=Count("id"), shipments=Count("shipment_id", distinct=True))
+        .order_by("shipment__order__sender_city", "shipment__order__recipient_city", "sub_status")
+    )
+    return [
+        {
+            "lane": f"{r['shipment__order__sender_city']} → {r['shipment__order__recipient_city']}",
+            "cause": r["sub_status"],
+            "events": r["events"],
+            "shipments": r["shipments"],
+        }
+        for r in rows
+    ]
+
+
+# --- public lookup ----------------------------------------------------------------------------
+def lookup_shipment(waybill_number: str):
+    return shipments_listing().filter(waybill_number=waybill_number).first()
+
+
+def lookup_failures(waybill_number: str, since: dt.datetime) -> int:
+    return ContactLog.objects.filter(
+        waybill_number=waybill_number, lookup="wrong_digits", received_at__gte=since
+    ).count()

@@ -1,0 +1,31 @@
+"""Thin Celery tasks: each calls one service that re-checks state under a row lock, so a re-run
+or a duplicate delivery is harmless."""
+
+from celery import shared_task
+
+
+@shared_task(name="tracking.tasks.tracking_sweep", acks_late=True, reject_on_worker_lost=True)
+def tracking_sweep() -> dict:
+    """TRK-02: the in-transit check (beat: 09:00 and 16:00 Asia/Shanghai)."""
+    from dataclasses import asdict
+
+    from tracking.services import tracking_sweep as sweep
+
+    return asdict(sweep())
+
+
+@shared_task(name="tracking.tasks.follow_up_day_report", acks_late=True, reject_on_worker_lost=True)
+def follow_up_day_report() -> float | None:
+    """TRK-04: the day's follow-up results to the information clerk."""
+    from django.utils import timezone
+
+    from tracking.services import follow_up_day_report_send
+
+    return follow_up_day_report_send(timezone.localdate())["rate"]
+
+
+@shared_task(name="tracking.tasks.sms_send", acks_late=True, reject_on_worker_lost=True)
+def sms_send(message_id: int) -> bool:
+    from tracking.services import sms_deliver
+
+    return sms_deliver(message_id)
