@@ -121,6 +121,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "supervisor": VIEW_ALL
     + SHIPMENT_SUPERVISION
     + [
+        "courier.run_report",
+        "tracking.manage_*",
         "courier.add_*",
         "courier.change_*",
         "complaints.add_*",
@@ -133,6 +135,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "platform_supervisor": VIEW_ALL
     + SHIPMENT_SUPERVISION
     + [
+        "courier.run_report",
+        "tracking.manage_*",
         "courier.add_*",
         "courier.change_*",
         "complaints.add_*",
@@ -144,6 +148,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "manager": VIEW_ALL
     + SHIPMENT_SUPERVISION
     + [
+        "courier.run_report",
+        "tracking.manage_*",
         "courier.add_*",
         "courier.change_*",
         "complaints.add_*",
@@ -155,7 +161,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "django_celery_beat.view_*",
         "django_celery_beat.change_*",
     ],
-    "hq": VIEW_ALL + ["complaints.add_*", "complaints.change_*"],
+    "hq": VIEW_ALL + ["complaints.add_*", "complaints.change_*", "courier.run_report"],
     "finance": [
         "courier.receive_cashhandover",
         "courier.change_cashhandover",

@@ -75,3 +75,20 @@ def test_reporting_line_and_no_self_supervision():
     assert list(supervisor.reports.all()) == [agent]
     with pytest.raises(IntegrityError), transaction.atomic():
         Employee.objects.filter(pk=agent.pk).update(supervisor=agent)
+
+
+@pytest.mark.django_db
+def test_rule_owners_hold_the_tracking_rules_and_report_runs():
+    """ORG-02, TRK-02: supervisors, platform supervisors and managers own the tracking rules and
+    may run stored reports (HQ may run reports); agents may do neither."""
+    from django.contrib.auth.models import Group
+
+    def perms(role):
+        group = Group.objects.get(name=role)
+        return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+
+    for role in ("supervisor", "platform_supervisor", "manager"):
+        assert {"tracking.manage_trackingpolicy", "courier.run_report"} <= perms(role)
+    assert "courier.run_report" in perms("hq")
+    assert "tracking.manage_trackingpolicy" not in perms("hq")
+    assert not {"tracking.manage_trackingpolicy", "courier.run_report"} & perms("agent")
