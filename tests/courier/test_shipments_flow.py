@@ -15,7 +15,7 @@ from courier.shipments.services.desk import (
     desk_instruction_complete,
     desk_instruction_issue,
 )
-from courier.shipments.services.orders import shipment_modify
+from courier.shipments.services.modify import shipment_modify
 from courier.shipments.services.shipments import (
     StateConflict,
     shipment_cancel,

@@ -21,7 +21,7 @@ from courier.shipments.services.delivery import (
     delivery_attempt_record,
     delivery_authorisation_record,
 )
-from courier.shipments.services.orders import shipment_modify
+from courier.shipments.services.modify import shipment_modify
 from courier.shipments.services.retention import retention_anonymise
 from courier.shipments.services.returns import return_request_create
 from courier.shipments.services.shipments import shipment_transition

@@ -29,7 +29,7 @@ from courier.shipments.services import (
     claims,
     delivery,
     desk,
-    orders,
+    modify,
     returns,
     shipments,
     stations,
@@ -195,7 +195,7 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
         "modify": ServiceAction(
             _("Modify (customer request)"),
             lambda r, o, d: _outcome_message(
-                orders.shipment_modify(
+                modify.shipment_modify(
                     o, {k: v for k, v in d.items() if v not in (None, "")}, user=r.user
                 )
             ),

@@ -29,7 +29,8 @@ from courier.shipments.api.serializers import (
 )
 from courier.shipments.models import Shipment, ShipmentState
 from courier.shipments.selectors import returns_listing, shipment_detail_queryset, shipments_listing
-from courier.shipments.services.orders import order_intake, shipment_modify
+from courier.shipments.services.modify import shipment_modify
+from courier.shipments.services.orders import order_intake
 from courier.shipments.services.returns import return_request_create
 from courier.shipments.services.shipments import shipment_cancel
 
