@@ -9,16 +9,11 @@ from django.db.models import Avg, Count, Q, Sum
 
 from complaints import rules
 from complaints.models import (
-    Complaint,
     ComplaintSettings,
     ServiceLevelDay,
     SlaMilestone,
     Survey,
 )
-
-
-def complaints_for_partner(partner):
-    return Complaint.objects.filter(partner=partner).select_related("shipment")
 
 
 def survey_by_token(token: str) -> Survey | None:
