@@ -33,7 +33,6 @@ MODIFIABLE_FIELDS = [
 ADDRESS_FIELDS = {"recipient_province", "recipient_city", "recipient_district", "recipient_address"}
 
 
-
 def _display(order: Order, field: str, value) -> str:
     if field == "transport_mode":
         return str(dict(order._meta.get_field(field).choices).get(value, value))

@@ -51,6 +51,7 @@ ORDER_INPUT_FIELDS = [
     "made_to_order",
 ]
 
+
 def required_arrival_check(value, errors: dict) -> None:
     if value is not None and value <= timezone.now():
         errors.setdefault("required_arrival_at", []).append(
