@@ -31,3 +31,10 @@ def survey_mail(survey_id: int) -> bool:
     from complaints.services.mail import survey_mail_send
 
     return survey_mail_send(survey_id)
+
+
+@shared_task(name="complaints.tasks.customer_mails_dispatch")
+def customer_mails_dispatch() -> dict:
+    from complaints.services.mail import customer_mails_dispatch_due
+
+    return customer_mails_dispatch_due()

@@ -11,4 +11,8 @@ class CourierConfig(AppConfig):
         from courier.core.fastwrite import fence_check, history_descriptor_speedup_install
 
         checks.register(fence_check)
+
+        from courier.core.checks import register as deploy_checks_register
+
+        deploy_checks_register()
         history_descriptor_speedup_install()

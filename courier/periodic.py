@@ -101,6 +101,13 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab={"minute": "0", "hour": "6"},
     ),
     PeriodicJob(
+        name="finance-statements-build",
+        task="courier.finance.statements_build_due",
+        description="FIN-03: builds the draft statements of every partner whose monthly, "
+        "quarterly or yearly period ended yesterday (a re-run skips those already built).",
+        crontab={"minute": "10", "hour": "1"},
+    ),
+    PeriodicJob(
         name="tracking-sweep-morning",
         task="tracking.tasks.tracking_sweep",
         description="TRK-02: the 09:00 in-transit check (stale, past estimate, arrival not "
@@ -136,6 +143,20 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "company (stored report run).",
         crontab={"minute": "45", "hour": "18"},
         kwargs={"name": "tracking.redelivery", "job": "tracking-report-redelivery"},
+    ),
+    PeriodicJob(
+        name="notifications-email-dispatch",
+        task="courier.tasks.notifications_email_dispatch",
+        description="The outbox of notice e-mails: sends those still owed (queueing failed "
+        "while the broker was down, or a worker lost the task).",
+        every_seconds=60,
+    ),
+    PeriodicJob(
+        name="complaints-mail-dispatch",
+        task="complaints.tasks.customer_mails_dispatch",
+        description="CMP-07/CMP-13: sends solution and survey e-mails still owed to customers "
+        "(queueing failed while the broker was down, or a worker lost the task).",
+        every_seconds=60,
     ),
 ]
 

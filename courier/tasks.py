@@ -2,4 +2,5 @@
 ``courier`` app's platform and shipments domain, which live beside their services."""
 
 from courier.core.tasks import *  # noqa: F403
+from courier.finance.tasks import *  # noqa: F403
 from courier.shipments.tasks import *  # noqa: F403

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("courier.shipments.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("tracking.api.urls")),
+    path("", include("courier.finance.api.urls")),
     re_path(r"^.*$", api_not_found, name="not-found"),
 ]

@@ -148,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "manager": VIEW_ALL
     + SHIPMENT_SUPERVISION
     + [
+        "courier.approve_finance",
         "courier.run_report",
         "tracking.manage_*",
         "courier.add_*",
@@ -163,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     "hq": VIEW_ALL + ["complaints.add_*", "complaints.change_*", "courier.run_report"],
     "finance": [
+        "courier.manage_finance",
         "courier.receive_cashhandover",
         "courier.change_cashhandover",
         "courier.view_*",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from complaints.models import ComplaintSettings, ServiceLevelDay, Survey
 
 from .common import ComplaintError, now
+from .mail import survey_mail_queue_after_commit
 
 
 def survey_create(complaint) -> Survey:
@@ -30,14 +31,8 @@ def survey_create(complaint) -> Survey:
         expires_at=at + dt.timedelta(days=ComplaintSettings.load().survey_valid_days),
     )
     if complaint.customer_email:
-        transaction.on_commit(lambda: _survey_mail(survey.pk))
+        survey_mail_queue_after_commit(survey.pk)  # never raises; the dispatcher retries
     return survey
-
-
-def _survey_mail(pk: int) -> None:
-    from complaints.tasks import survey_mail
-
-    survey_mail.delay(pk)
 
 
 def survey_answer(token: str, *, score, comment: str = "") -> Survey:

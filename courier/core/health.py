@@ -1,6 +1,16 @@
-"""/healthz and its checks: the database, the broker and the age of the last beat tick."""
+"""/healthz and its checks: the database, the cache, the broker and the age of the last beat tick.
+
+Anonymous callers (load balancers, uptime probes) get only each component's name and ``ok``
+flag; the details (vendor, transport, tick age, and the error of a failing check) go to the
+server log, and signed-in staff also see them in the body. Error text never reaches an
+anonymous caller. Status: ``ok``, ``degraded`` (200: only the cache is down) or ``fail`` (503).
+"""
+
+import logging
+import uuid
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
@@ -10,6 +20,12 @@ from django.views.decorators.http import require_GET
 from courier.celery import app as celery_app
 from courier.core.models import Heartbeat
 
+logger = logging.getLogger("courier.health")
+
+
+def _error(exc: Exception) -> dict:
+    return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+
 
 def database_check() -> dict:
     try:
@@ -17,8 +33,23 @@ def database_check() -> dict:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any failure means unhealthy; the message says which
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        return _error(exc)
     return {"ok": True, "vendor": connection.vendor}
+
+
+def cache_check() -> dict:
+    """The default cache (Redis in production): a write and a read of a throwaway key."""
+    cache = caches["default"]
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", 10)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception as exc:
+        return _error(exc)
+    if not ok:
+        return {"ok": False, "error": "a value written could not be read back"}
+    return {"ok": True, "backend": type(cache).__name__}
 
 
 def broker_check() -> dict:
@@ -27,7 +58,7 @@ def broker_check() -> dict:
             conn.ensure_connection(max_retries=1, timeout=2)
             transport = conn.transport_cls
     except Exception as exc:
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        return _error(exc)
     return {"ok": True, "transport": str(transport)}
 
 
@@ -36,7 +67,7 @@ def beat_check(name: str = "beat") -> dict:
     try:
         beat = Heartbeat.objects.filter(pk=name).first()
     except Exception as exc:
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        return _error(exc)
     if beat is None:
         return {"ok": False, "error": "no tick recorded yet", "max_age_seconds": max_age}
     age = (timezone.now() - beat.last_tick).total_seconds()
@@ -48,18 +79,35 @@ def beat_check(name: str = "beat") -> dict:
     }
 
 
+# The API keeps serving without the cache (throttles fall back per process): a cache outage is
+# reported ("degraded", still 200), it does not take the node out of the load balancer.
+DEGRADABLE = frozenset({"cache"})
+
+
 def health_report() -> tuple[bool, dict]:
-    checks = {"database": database_check(), "broker": broker_check()}
+    checks = {"database": database_check(), "cache": cache_check(), "broker": broker_check()}
     checks["beat"] = (
         beat_check() if checks["database"]["ok"] else {"ok": False, "error": "database down"}
     )
-    return all(c["ok"] for c in checks.values()), checks
+    return all(c["ok"] for n, c in checks.items() if n not in DEGRADABLE), checks
+
+
+def _may_see_details(request) -> bool:
+    user = getattr(request, "user", None)
+    try:
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+    except Exception:  # the session store (cache or database) is down: treat as anonymous
+        return False
 
 
 @never_cache
 @require_GET
 def healthz(request):
     ok, checks = health_report()
-    return JsonResponse(
-        {"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503
-    )
+    for name, check in checks.items():
+        if not check["ok"]:
+            logger.warning("healthz: %s failing: %s", name, check.get("error", check))
+    if not _may_see_details(request):
+        checks = {name: {"ok": check["ok"]} for name, check in checks.items()}
+    status = "fail" if not ok else "ok" if all(c["ok"] for c in checks.values()) else "degraded"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ok else 503)

@@ -52,3 +52,10 @@ def report_runs_purge() -> int:
     from courier.core.reports import report_runs_purge as purge
 
     return purge()
+
+
+@shared_task(name="courier.tasks.notifications_email_dispatch")
+def notifications_email_dispatch() -> int:
+    from courier.core.services.notifications import notifications_email_dispatch_due
+
+    return notifications_email_dispatch_due()

@@ -7,12 +7,21 @@ from django.utils import timezone
 
 from courier.core.models import Heartbeat
 from courier.core.services.system import heartbeat_record
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_ok_with_fresh_tick(client):
+@pytest.fixture
+def staff_client(client):
+    """Signed-in staff see each check's details; anonymous callers only names and ok flags."""
+    client.force_login(UserFactory(is_staff=True))
+    return client
+
+
+def test_healthz_ok_with_fresh_tick(staff_client):
     """Foundation: /healthz answers 200 with database, broker and a beat tick younger than 60 s."""
+    client = staff_client
     heartbeat_record("beat")
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -25,8 +34,9 @@ def test_healthz_ok_with_fresh_tick(client):
     assert body["checks"]["beat"]["max_age_seconds"] == 60
 
 
-def test_healthz_503_without_any_tick(client):
+def test_healthz_503_without_any_tick(staff_client):
     """Foundation: no beat tick recorded yet means the scheduler is not proven alive: 503."""
+    client = staff_client
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["beat"] == {
@@ -36,8 +46,9 @@ def test_healthz_503_without_any_tick(client):
     }
 
 
-def test_healthz_503_when_tick_is_stale(client):
+def test_healthz_503_when_tick_is_stale(staff_client):
     """Foundation: a tick older than 60 s turns /healthz to 503; exactly 60 s is still fine."""
+    client = staff_client
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         heartbeat_record("beat")
@@ -49,8 +60,10 @@ def test_healthz_503_when_tick_is_stale(client):
     assert response.json()["checks"]["beat"]["age_seconds"] == 61.0
 
 
-def test_healthz_503_when_broker_unreachable(client, monkeypatch):
-    """Foundation: an unreachable broker (nothing listens on port 1) answers 503 with the error."""
+def test_healthz_503_when_broker_unreachable(staff_client, monkeypatch):
+    """Foundation: an unreachable broker (nothing listens on port 1) answers 503 with the error
+    (shown to staff; see below for anonymous callers)."""
+    client = staff_client
     heartbeat_record("beat")
     dead_url = "redis://127.0.0.1:1/0"
     monkeypatch.setenv("CELERY_BROKER_URL", dead_url)  # Celery lets this variable win
@@ -77,3 +90,56 @@ def test_heartbeat_task_counts_ticks():
     beat = Heartbeat.objects.get(pk="beat")
     assert beat.ticks == 2
     assert (timezone.now() - beat.last_tick).total_seconds() < 5
+
+
+def _dead_broker(monkeypatch):
+    dead_url = "redis://127.0.0.1:1/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", dead_url)
+    dead = Celery("dead", broker=dead_url, set_as_current=False)
+    monkeypatch.setattr("courier.core.health.celery_app", dead)
+
+
+def test_healthz_anonymous_sees_only_component_names_and_ok_flags(client, monkeypatch, caplog):
+    """Issue 12 item 4: an anonymous caller gets each component's name and ok flag only; the
+    raw error text of a failing check goes to the server log, never into the body."""
+    heartbeat_record("beat")
+    _dead_broker(monkeypatch)
+    with caplog.at_level("WARNING", logger="courier.health"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "fail",
+        "checks": {
+            "database": {"ok": True},
+            "cache": {"ok": True},
+            "broker": {"ok": False},
+            "beat": {"ok": True},
+        },
+    }
+    assert "Connection refused" not in response.content.decode()
+    [line] = [r.getMessage() for r in caplog.records if r.name == "courier.health"]
+    assert line.startswith("healthz: broker failing: OperationalError: ")
+    assert "127.0.0.1:1" in line
+
+
+def test_healthz_reports_the_cache_separately_and_degrades_without_failing(
+    staff_client, monkeypatch
+):
+    """Issue 12 item 4: the cache is its own component; while it is down the node still serves
+    (200, status "degraded"), because the API falls back to per-process throttles."""
+    heartbeat_record("beat")
+
+    class DeadCache:
+        def set(self, *a, **k):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    monkeypatch.setattr("courier.core.health.caches", {"default": DeadCache()})
+    response = staff_client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"] == {
+        "ok": False,
+        "error": "ConnectionError: Error 111 connecting to 127.0.0.1:6399. Connection refused.",
+    }
+    assert [name for name, check in body["checks"].items() if not check["ok"]] == ["cache"]

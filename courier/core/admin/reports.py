@@ -156,7 +156,7 @@ class ReportSettingsAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "keep_days"]
 
     def has_add_permission(self, request):
-        return not ReportSettings.objects.exists() and super().has_add_permission(request)
+        return False  # the one row is created on first use (``ReportSettings.current``)
 
     def has_delete_permission(self, request, obj=None):
         return False

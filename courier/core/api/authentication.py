@@ -2,7 +2,8 @@
 
 ``request.user`` is the partner's service user (so django-simple-history names it on every change
 the request makes) and ``request.auth`` is the ``PartnerAPIKey`` (``request.auth.partner``).
-A key in the query string is refused, never looked at.
+A key in the query string is refused, never looked at. A client address that presents too many
+invalid keys (rate ``invalid_key``) gets 429 before its next key is looked up.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from courier.core.api.throttling import InvalidKeyThrottle
 from courier.core.models import PartnerAPIKey
 
 # Query-string names a client might try; any of them is refused so a key never lands in logs.
@@ -20,6 +22,13 @@ class PartnerKeyAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
+        try:
+            return self._authenticate(request)
+        except exceptions.AuthenticationFailed:
+            InvalidKeyThrottle().failure_record(request)  # per client address
+            raise
+
+    def _authenticate(self, request):
         if any(name in request.query_params for name in QUERY_KEY_NAMES):
             raise exceptions.AuthenticationFailed(
                 _("API keys are accepted only in the Authorization header."),
@@ -28,6 +37,8 @@ class PartnerKeyAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
+        # An address that keeps sending bad keys is refused before its next key is looked up.
+        InvalidKeyThrottle().refuse_if_blocked(request)
         keyword, _sep, key = header.partition(" ")
         key = key.strip()
         if keyword.lower() != self.keyword.lower() or not key or " " in key:

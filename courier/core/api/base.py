@@ -16,6 +16,10 @@ What the base does for every view built on it (nothing to add in the view):
   (a ``TypeError`` at import). So ``get_object()`` on another partner's object raises 404 for every
   method, and lists, filters and ordering only ever see the caller's rows.
 - **Idempotency**: every POST honours ``Idempotency-Key`` (see ``courier.core.api.idempotency``).
+- **One transaction per write**: POST/PUT/PATCH/DELETE run in one transaction with the key's
+  stored answer; after-commit work (queueing to the broker) can no longer fail the request, so a
+  retry during a broker outage replays the committed answer. Queue outbox work with
+  ``courier.core.services.outbox.queue_after_commit``.
 - **Errors**: ``{"code", "message", "details"}`` (``courier.core.api.exceptions``); bodies over
   ``API_MAX_BODY_BYTES`` (1 MiB) → 413; per-key throttling → 429 with ``Retry-After``.
 - **Pagination**: cursor pagination, ``?page_size=`` up to 100, bad cursor → 400.
@@ -78,28 +82,38 @@ Plain views without objects (like ``/api/v1/me/``) use ``PartnerAPIView``; they 
 path parameters (the tests refuse it).
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins
 from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from courier.core.api import serializers as _serializers  # noqa: F401  (registers schema extensions)
 from courier.core.api.authentication import PartnerKeyAuthentication
-from courier.core.api.exceptions import PayloadTooLarge
+from courier.core.api.exceptions import PayloadTooLarge, error_body
 from courier.core.api.idempotency import (
     Replay,
     idempotency_begin,
     idempotency_finish,
     idempotency_key_from,
+    idempotency_release,
     request_fingerprint,
 )
 from courier.core.api.pagination import PartnerCursorPagination
 from courier.core.api.permissions import ANY_KEY, HasPartnerScope, IsPartnerKey
 from courier.core.api.throttling import PartnerKeyRateThrottle
+
+logger = logging.getLogger("courier.api")
+
+# Methods that may write: each runs in one transaction with its idempotency record.
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 __all__ = [
     "ANY_KEY",
@@ -134,7 +148,53 @@ class PartnerAPIMixin:
             with transaction.atomic():
                 self._savepoint_active = True
                 return super().dispatch(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            if self._request_atomic is not None:  # only if something escaped finalize_response
+                self._request_atomic_close(error=True)
+
+    # --- the write transaction -------------------------------------------------------------
+    # A write (POST/PUT/PATCH/DELETE) runs in one transaction, opened at the end of
+    # ``initial()`` (after authentication, throttling and the Idempotency-Key claim, which
+    # commits at once so a concurrent retry sees it and gets 409) and closed in
+    # ``finalize_response()``. The stored answer of the key commits with the work or not at all,
+    # so a retry replays exactly what committed. Work queued after commit (``on_commit``) cannot
+    # change the answer any more: a failing hook (the broker down) is logged and the committed
+    # response is returned; its outbox row is retried by its periodic dispatcher.
+    _request_atomic = None
+    _request_committed = None
+
+    def _request_atomic_open(self) -> None:
+        self._request_atomic = transaction.atomic()
+        self._request_atomic.__enter__()
+        self._savepoint_active = True
+        committed = self._request_committed = []
+        # Registered first, so it runs first: proof that the commit itself succeeded.
+        transaction.on_commit(lambda: committed.append(True))
+
+    def _request_atomic_close(self, *, error: bool = False) -> str:
+        """Commit (or roll back after an error); returns "committed", "rolled back" or
+        "commit failed". A hook failing after a successful commit is logged, not raised."""
+        atomic, self._request_atomic = self._request_atomic, None
+        self._savepoint_active = False
+        connection = transaction.get_connection()
+        rolled_back = error or connection.needs_rollback
+        try:
+            if error:
+                atomic.__exit__(RuntimeError, RuntimeError("request failed"), None)
+            else:
+                atomic.__exit__(None, None, None)
+        except Exception:
+            if not self._request_committed:
+                logger.exception("commit of %s failed", self.request.path)
+                return "commit failed"
+            logger.exception(
+                "after-commit work of %s %s failed; the committed answer stands",
+                self.request.method,
+                self.request.path,
+            )
+        return "rolled back" if rolled_back else "committed"
 
     @property
     def partner(self):
@@ -162,6 +222,8 @@ class PartnerAPIMixin:
                 if replay is not None:
                     raise Replay(replay)
                 self._idempotency_record = record
+        if request.method in _WRITE_METHODS and not transaction.get_connection().in_atomic_block:
+            self._request_atomic_open()
 
     def handle_exception(self, exc):
         if isinstance(exc, Replay):
@@ -174,6 +236,18 @@ class PartnerAPIMixin:
         # After a database error the savepoint is being rolled back, the record with it.
         if record is not None and not transaction.get_connection().needs_rollback:
             idempotency_finish(record, response)
+        if self._request_atomic is None:
+            return response
+        outcome = self._request_atomic_close()
+        if outcome != "committed" and record is not None:
+            # Nothing was written: free the key (claimed outside the transaction) for a retry.
+            idempotency_release(record)
+        if outcome == "commit failed":
+            response = Response(
+                error_body("server_error", _("An unexpected error occurred. It has been logged.")),
+                status=500,
+            )
+            response = super().finalize_response(request, response, *args, **kwargs)
         return response
 
     def get_serializer_context(self):

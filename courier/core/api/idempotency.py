@@ -68,8 +68,8 @@ def request_fingerprint(request) -> str:
     raw = request._request.body
     try:
         body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-    except (ValueError, UnicodeDecodeError):
-        body = raw
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        body = raw  # not JSON, or too deep to normalise (the parser refuses it with a 400)
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.get_full_path().encode(), body):
         digest.update(part)
@@ -130,6 +130,11 @@ def idempotency_finish(record: IdempotencyRecord, response) -> None:
     record.response_body = "" if data is None else json.dumps(data, cls=JSONEncoder)
     record.response_headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
     record.save(update_fields=["state", "response_status", "response_body", "response_headers"])
+
+
+def idempotency_release(record: IdempotencyRecord) -> None:
+    """Free a key whose request wrote nothing (its transaction rolled back), so a retry runs."""
+    IdempotencyRecord.objects.filter(pk=record.pk, state=IdempotencyRecord.IN_FLIGHT).delete()
 
 
 def idempotency_records_purge() -> int:

@@ -4,10 +4,14 @@ every partner operation, so the schema documents what the base actually answers.
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from courier.core.api.idempotency import MAX_KEY_LENGTH
 from courier.core.api.serializers import ErrorSerializer
 
 _ERROR_DESCRIPTIONS = {
-    "400": "Invalid input (code `invalid`, `parse_error`, `invalid_cursor`, ...).",
+    "400": (
+        "Invalid input (code `invalid`, `parse_error`, `json_too_deep`, `invalid_cursor`, "
+        "`invalid_idempotency_key`, ...)."
+    ),
     "401": "Missing, invalid, expired or revoked API key.",
     "403": "The key lacks the scope this operation needs (`insufficient_scope`).",
     "404": "No such object for this partner (`not_found`).",
@@ -15,7 +19,10 @@ _ERROR_DESCRIPTIONS = {
     "413": "The request body is larger than 1 MiB (`payload_too_large`).",
     "415": "The body is not `application/json` (`unsupported_media_type`).",
     "422": "The Idempotency-Key was used before with a different request.",
-    "429": "Too many requests for this key (`throttled`); see the Retry-After header.",
+    "429": (
+        "Too many requests for this key, or too many invalid keys from this address "
+        "(`throttled`); see the Retry-After header."
+    ),
 }
 
 
@@ -31,7 +38,13 @@ class PartnerAutoSchema(AutoSchema):
             params.append(
                 OpenApiParameter(
                     "Idempotency-Key",
-                    str,
+                    {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": MAX_KEY_LENGTH,
+                        # printable ASCII; no blank at either end (HTTP strips them)
+                        "pattern": "^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$",
+                    },
                     OpenApiParameter.HEADER,
                     required=False,
                     description=(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -71,6 +72,8 @@ class MeView(PartnerAPIView):
         return Response(MeSerializer(data).data)
 
 
+@csrf_exempt  # no cookie is ever a credential here, so CSRF is moot: a POST gets the JSON 404
 def api_not_found(request, *args, **kwargs):
-    """Any unknown path under /api/v1/: the JSON error format, not an HTML page."""
+    """Any unknown path under /api/v1/, whatever the method: the JSON error format, not an HTML
+    page (nor Django's HTML CSRF 403 for a POST)."""
     return JsonResponse(error_body("not_found", _("No API endpoint at this path.")), status=404)

@@ -1,6 +1,16 @@
-"""Notices to people: an admin notice row per recipient, and an email after commit."""
+"""Notices to people: an admin notice row per recipient, and an email after commit.
 
+The notice row is the outbox of its e-mail: ``emailed_at`` empty means the e-mail is still owed.
+Sending is queued after commit; when the broker cannot take the task the failure is logged and
+the ``notifications-email-dispatch`` job (every minute) sends what is still owed, for notices up
+to ``NOTIFICATION_EMAIL_RETRY_HOURS`` old. A notice created with ``email=False`` owes no e-mail,
+so its ``emailed_at`` is set at once ("nothing left to e-mail"), as for a recipient without an
+address.
+"""
+
+import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,6 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from courier.core.models import Notification
+from courier.core.services.outbox import queue_after_commit, task_delay_safely
+
+logger = logging.getLogger("courier.notifications")
+
+# A notice this young is still being queued by its own request; the dispatcher leaves it alone.
+DISPATCH_GRACE = timedelta(minutes=2)
 
 
 def notification_send(
@@ -35,34 +51,64 @@ def notification_send(
                     body=body,
                     link=link,
                     dedupe_key=dedupe_key,
+                    emailed_at=None if email else timezone.now(),
                 )
             )
         if email and created:
             ids = [n.pk for n in created]
-            transaction.on_commit(lambda: _notifications_email(ids))
+            queue_after_commit(lambda: _notifications_email(ids), what=f"notification mail {ids}")
     return created
 
 
-def _notifications_email(ids: list[int]) -> None:
+def _notifications_email(ids: list[int]) -> bool:
     from courier.core.tasks import notifications_email
 
-    notifications_email.delay(ids)
+    return task_delay_safely(notifications_email, ids, what=f"notification mail {ids}")
 
 
 def notifications_email_send(ids: list[int]) -> int:
-    """Email the notices not yet emailed; idempotent, so a duplicate task delivery sends nothing."""
+    """Email the notices not yet emailed; idempotent, so a duplicate task delivery (or the
+    dispatcher racing the task) sends nothing twice: each notice is locked while it is sent."""
     sent = 0
-    for notice in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related(
-        "recipient"
-    ):
-        if notice.recipient.email:
-            send_mail(
-                notice.subject,
-                f"{notice.body}\n\n{notice.link}".strip(),
-                settings.DEFAULT_FROM_EMAIL,
-                [notice.recipient.email],
+    for pk in ids:
+        with transaction.atomic():
+            notice = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("recipient")
+                .filter(pk=pk, emailed_at__isnull=True)
+                .first()
             )
-        notice.emailed_at = timezone.now()
-        notice.save(update_fields=["emailed_at"])
-        sent += 1
+            if notice is None:
+                continue
+            if notice.recipient.email:
+                send_mail(
+                    notice.subject,
+                    f"{notice.body}\n\n{notice.link}".strip(),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [notice.recipient.email],
+                )
+            notice.emailed_at = timezone.now()
+            notice.save(update_fields=["emailed_at"])
+            sent += 1
+    return sent
+
+
+def notifications_email_dispatch_due(limit: int = 200, now=None) -> int:
+    """The dispatcher: e-mail every notice still owed its e-mail (its queueing failed, or the
+    worker lost it), oldest first, at most ``limit`` per run. Returns how many were e-mailed."""
+    now = now or timezone.now()
+    window = timedelta(hours=settings.NOTIFICATION_EMAIL_RETRY_HOURS)
+    ids = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - DISPATCH_GRACE,
+            created_at__gte=now - window,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    sent = notifications_email_send(ids)
+    logger.info("notification mail dispatcher: %s of %s owed e-mails sent", sent, len(ids))
     return sent

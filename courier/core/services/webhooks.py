@@ -2,7 +2,13 @@
 
 Domain services call ``webhook_event_emit(partner, "shipment.status_changed", {...})`` INSIDE
 their ``transaction.atomic()`` block: the event and its deliveries are written in that
-transaction (rolled back with it) and sending is queued with ``transaction.on_commit``.
+transaction (rolled back with it) and sending is queued after commit
+(``courier.core.services.outbox.queue_after_commit``); a broker failure then is logged, never
+raised, and the per-minute sweep sends the pending rows.
+
+The guarantee is at least once: a delivery whose sender died mid-POST is logged as an interrupted
+attempt and sent again, so receivers de-duplicate on ``webhook-id`` (the event's id, the same on
+every attempt and re-send).
 
 Delivery (``webhook_delivery_attempt``, run by the Celery task ``webhooks.deliver`` and by the
 per-minute sweep for retries): POST of ``{"type", "timestamp", "data"}`` signed in the Standard
@@ -40,6 +46,7 @@ from courier.core.models import (
     WebhookEvent,
 )
 from courier.core.models.webhooks import webhook_secret_new
+from courier.core.services.outbox import queue_after_commit, tasks_delay_safely
 
 logger = logging.getLogger("courier.webhooks")
 
@@ -114,15 +121,16 @@ def webhook_event_emit(partner: Partner, event_type: str, payload: dict) -> Webh
         if len(ids) != len(deliveries):  # backends without RETURNING ids
             ids = list(event.deliveries.values_list("pk", flat=True))
         if ids:
-            transaction.on_commit(lambda: _queue(ids))
+            queue_after_commit(lambda: _queue(ids), what=f"webhook deliveries {ids}")
     return event
 
 
-def _queue(ids: list[int]) -> None:
+def _queue(ids: list[int]) -> int:
+    """Queue each delivery; a broker failure is logged, never raised: the rows stay pending and
+    the per-minute sweep (``webhook_deliveries_dispatch_due``) sends them."""
     from courier.core.tasks import webhook_deliver
 
-    for pk in ids:
-        webhook_deliver.delay(pk)
+    return tasks_delay_safely(webhook_deliver, ids, what="webhook delivery")
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -226,6 +234,7 @@ def webhook_delivery_attempt(delivery_id: int) -> str:
             return delivery.state if delivery else "missing"
         if delivery.next_attempt_at and delivery.next_attempt_at > now:
             return delivery.state
+        _interrupted_attempts_log(delivery, now)
         if not delivery.endpoint.is_active:
             return _delivery_fail(delivery, now, _("Endpoint is disabled."))
         # Lease the delivery so a concurrent sweep does not send it twice while we wait.
@@ -250,6 +259,33 @@ def webhook_delivery_attempt(delivery_id: int) -> str:
         error = f"{type(exc).__name__}: {exc}"
     duration = int((time.monotonic() - started) * 1000)
     return _delivery_record(delivery.pk, status_code, error, excerpt, duration)
+
+
+INTERRUPTED = "interrupted: no result was recorded (the sender stopped); it may have arrived"
+
+
+def _interrupted_attempts_log(delivery: WebhookDelivery, now) -> int:
+    """Every attempt is in the log: an attempt whose sender died (a worker killed while the POST
+    was in flight) counted in ``attempts`` but never wrote its row. Its lease has expired by the
+    time the delivery is due again, so log it now, before the next try. Returns how many."""
+    logged = set(delivery.attempt_log.values_list("number", flat=True))
+    missing = [n for n in range(1, delivery.attempts + 1) if n not in logged]
+    WebhookAttempt.objects.bulk_create(
+        WebhookAttempt(
+            delivery=delivery,
+            number=n,
+            attempted_at=(delivery.last_attempt_at if n == delivery.attempts else None) or now,
+            error=INTERRUPTED,
+        )
+        for n in missing
+    )
+    if missing:
+        logger.warning(
+            "webhook delivery %s: attempt(s) %s ended without a result; retrying (at least once)",
+            delivery.pk,
+            missing,
+        )
+    return len(missing)
 
 
 def _delivery_record(delivery_id, status_code, error, excerpt, duration) -> str:
@@ -386,7 +422,7 @@ def webhook_delivery_resend(delivery: WebhookDelivery, *, user=None) -> WebhookD
             next_attempt_at=now,
             created_at=now,
         )
-        transaction.on_commit(lambda: _queue([copy.pk]))
+        queue_after_commit(lambda: _queue([copy.pk]), what=f"webhook delivery {copy.pk}")
     return copy
 
 

@@ -1,0 +1,468 @@
+"""FIN-01: quotes from the versioned fee schedules, each shipment's fee snapshot, and the
+adjustment line of a re-weigh at the station.
+
+A quote reads ONE row set from the database (the schedule versions in force for the partner and
+the default); the version's regions, lanes, insurance rates and fee items are compiled once per
+process and per version revision (``_compiled``) and kept ``CACHE_SECONDS`` at most.
+"""
+
+import datetime
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courier.finance import money, rules
+from courier.finance.errors import FinanceConflict, FinanceInvalid
+from courier.finance.models import (
+    FeeRegion,
+    FeeScheduleVersion,
+    FinanceSettings,
+    ShipmentFeeLine,
+)
+
+CACHE_SECONDS = 30.0
+_cache: dict[tuple[int, int], tuple[float, "Compiled"]] = {}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    version_id: int
+    schedule_code: str
+    whole_yuan: bool
+    steps: rules.StepRule
+    region_of: dict[str, str]  # province → region code
+    lanes: dict[tuple[str, str, str, str], dict]  # (mode, origin, dest, province) → lane data
+    insurance: dict[str, dict]  # mode ("" = any) → rate data
+    items: dict[str, dict]  # code → item data
+    bounds: rules.Bounds
+
+
+def _compile(version: FeeScheduleVersion) -> Compiled:
+    region_of = {}
+    for region in FeeRegion.objects.all():
+        for province in region.province_list():
+            region_of[rules.province_key(province)] = region.code
+    lanes = {}
+    for lane in version.lanes.select_related("origin", "destination"):
+        province = rules.province_key(lane.province)
+        lanes[(lane.mode, lane.origin.code, lane.destination.code, province)] = {
+            "lane_id": lane.pk,
+            "divisor": lane.divisor,
+            "first_weight_kg": lane.first_weight_kg,
+            "first_price": lane.first_price,
+            "step_price": lane.step_price,
+            "heavy_step_price": lane.heavy_step_price,
+        }
+    insurance = {
+        r.mode: {"rate_permille": r.rate_permille, "minimum": r.minimum, "cap": r.cap}
+        for r in version.insurance_rates.all()
+    }
+    items = {
+        i.code: {
+            "code": i.code,
+            "name": i.name,
+            "category": i.category,
+            "method": i.method,
+            "value": i.value,
+            "automatic": i.automatic,
+        }
+        for i in version.items.all()
+    }
+    return Compiled(
+        version_id=version.pk,
+        schedule_code=version.schedule.code,
+        whole_yuan=version.schedule.whole_yuan,
+        steps=version.steps(),
+        region_of=region_of,
+        lanes=lanes,
+        insurance=insurance,
+        items=items,
+        bounds=FinanceSettings.current().bounds(),
+    )
+
+
+def compiled_version(version: FeeScheduleVersion) -> Compiled:
+    """The version's prices, compiled once per process and revision (CACHE_SECONDS at most)."""
+    key = (version.pk, version.revision)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    compiled = _compile(version)
+    _cache[key] = (now + CACHE_SECONDS, compiled)
+    return compiled
+
+
+def cache_clear() -> None:
+    _cache.clear()
+
+
+def version_in_force(partner, day: datetime.date) -> FeeScheduleVersion:
+    """The partner's own schedule version covering ``day``, else the default one (one query)."""
+    candidates = list(
+        FeeScheduleVersion.objects.select_related("schedule")
+        .filter(Q(schedule__partner=partner) | Q(schedule__partner__isnull=True))
+        .filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
+    )
+    own = [v for v in candidates if v.schedule.partner_id is not None]
+    chosen = own or candidates
+    if not chosen:
+        raise FinanceInvalid(
+            {"date": _("No fee schedule is in force on %(day)s.") % {"day": day.isoformat()}},
+            code="no_schedule",
+        )
+    return chosen[0]
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuoteLine:
+    kind: str
+    code: str
+    description: str
+    amount: Decimal
+    rule: dict
+    chargeable_kg: Decimal | None = None
+
+
+@dataclass
+class Quote:
+    version_id: int
+    schedule_code: str
+    chargeable_kg: Decimal
+    lines: list[QuoteLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return money.total(line.amount for line in self.lines)
+
+
+def _dims(data: dict) -> dict:
+    return {k: data.get(k) for k in ("length_cm", "width_cm", "height_cm")}
+
+
+def _lane(compiled: Compiled, mode: str, origin_province: str, destination_province: str):
+    errors = {}
+    origin_key = rules.province_key(origin_province)
+    destination_key = rules.province_key(destination_province)
+    origin = compiled.region_of.get(origin_key)
+    destination = compiled.region_of.get(destination_key)
+    if origin is None:
+        errors["origin_province"] = _("Unknown zone: %(p)s is in no fee region.") % {
+            "p": origin_province
+        }
+    if destination is None:
+        errors["destination_province"] = _("Unknown zone: %(p)s is in no fee region.") % {
+            "p": destination_province
+        }
+    if errors:
+        raise FinanceInvalid(errors, code="unknown_zone")
+    lane = None
+    if origin_key == destination_key:
+        lane = compiled.lanes.get((mode, origin, destination, origin_key))
+    lane = lane or compiled.lanes.get((mode, origin, destination, ""))
+    if lane is None:
+        raise FinanceInvalid(
+            {
+                "mode": _("No %(mode)s price from %(o)s to %(d)s.")
+                % {"mode": mode, "o": origin, "d": destination}
+            },
+            code="no_lane",
+        )
+    return origin, destination, lane
+
+
+def quote_compute(compiled: Compiled, data: dict) -> Quote:
+    """The fee lines of a parcel under ``compiled`` prices (no database). ``data``: mode,
+    origin_province, destination_province, weight_kg, and either length/width/height (cm) or
+    volume_cm3; optional declared_value and extras ``[{"code", "amount"?}]``."""
+    dims = _dims(data)
+    problems = rules.parcel_problems(data["weight_kg"], dims, compiled.bounds)
+    volume = data.get("volume_cm3")
+    if volume is not None and money.to_decimal(volume) < 0:
+        problems["volume_cm3"] = "not_positive"
+    if problems:
+        raise FinanceInvalid(
+            {
+                name: _("Enter a positive value.")
+                if code == "not_positive"
+                else _("This value is larger than any parcel we accept.")
+                for name, code in problems.items()
+            },
+            code="bad_parcel",
+        )
+    if all(dims.values()):
+        volume = rules.volume_cm3(dims["length_cm"], dims["width_cm"], dims["height_cm"])
+    elif any(dims.values()):
+        missing = [k for k, v in dims.items() if not v]
+        raise FinanceInvalid(
+            {k: _("Give all three dimensions, or none.") for k in missing}, code="bad_parcel"
+        )
+    volume = money.to_decimal(volume or 0)
+    mode = data["mode"]
+    origin, destination, lane = _lane(
+        compiled, mode, data["origin_province"], data["destination_province"]
+    )
+    whole = compiled.whole_yuan
+    actual = money.to_decimal(data["weight_kg"])
+    chargeable = rules.chargeable_weight(actual, volume, lane["divisor"])
+    rate = rules.LaneRate(
+        lane["first_weight_kg"], lane["first_price"], lane["step_price"], lane["heavy_step_price"]
+    )
+    fr = rules.freight(chargeable, rate, compiled.steps, whole_yuan=whole)
+    quote = Quote(compiled.version_id, compiled.schedule_code, chargeable)
+    freight_rule = {
+        "rule": "FIN-01 freight",
+        "lane_id": lane["lane_id"],
+        "lane": f"{mode} {origin}→{destination}",
+        "actual_kg": str(actual),
+        "volume_cm3": str(volume),
+        "divisor": lane["divisor"],
+        "chargeable_kg": str(chargeable),
+        "first_weight_kg": str(rate.first_weight_kg),
+        "first_price": str(rate.first_price),
+        "step_kg": str(compiled.steps.light_step_kg),
+        "step_price": str(rate.step_price),
+        "heavy_from_kg": str(compiled.steps.heavy_from_kg),
+        "heavy_step_kg": str(compiled.steps.heavy_step_kg),
+        "heavy_step_price": str(rate.heavy_step_price),
+        "formula": fr.formula,
+        "whole_yuan": whole,
+    }
+    quote.lines.append(
+        QuoteLine("freight", "freight", _("Freight"), fr.amount, freight_rule, chargeable)
+    )
+    declared = data.get("declared_value")
+    if declared is not None and money.to_decimal(declared) > 0:
+        ins = compiled.insurance.get(mode) or compiled.insurance.get("")
+        if ins is None:
+            raise FinanceInvalid(
+                {
+                    "declared_value": _("This schedule does not insure %(mode)s parcels.")
+                    % {"mode": mode}
+                },
+                code="no_insurance",
+            )
+        amount = rules.insurance(
+            declared, ins["rate_permille"], ins["minimum"], ins["cap"], whole_yuan=whole
+        )
+        quote.lines.append(
+            QuoteLine(
+                "insurance",
+                "insurance",
+                _("Insurance"),
+                amount,
+                {
+                    "rule": "FIN-01 insurance",
+                    "declared_value": str(declared),
+                    "rate_permille": str(ins["rate_permille"]),
+                    "minimum": str(ins["minimum"]),
+                    "cap": None if ins["cap"] is None else str(ins["cap"]),
+                },
+            )
+        )
+    asked = {}
+    for i, extra in enumerate(data.get("extras") or []):
+        code = extra["code"]
+        if code not in compiled.items:
+            raise FinanceInvalid(
+                {"extras": _("Line %(n)d: unknown fee %(code)s.") % {"n": i + 1, "code": code}},
+                code="unknown_fee",
+            )
+        if code in asked:
+            raise FinanceInvalid(
+                {"extras": _("Line %(n)d: fee %(code)s given twice.") % {"n": i + 1, "code": code}},
+                code="duplicate_fee",
+            )
+        asked[code] = extra.get("amount")
+    for code, item in sorted(compiled.items.items(), key=lambda kv: (kv[1]["category"], kv[0])):
+        if not (item["automatic"] or code in asked):
+            continue
+        if item["method"] == "incurred" and asked.get(code) is None:
+            raise FinanceInvalid(
+                {
+                    "extras": _("Fee %(code)s is charged as incurred: give its amount.")
+                    % {"code": code}
+                },
+                code="amount_needed",
+            )
+        amount = rules.charge_item(
+            item["method"],
+            value=item["value"],
+            base=fr.amount,
+            incurred=asked.get(code),
+            whole_yuan=whole,
+        )
+        quote.lines.append(
+            QuoteLine(
+                item["category"],
+                code,
+                item["name"],
+                amount,
+                {
+                    "rule": f"FIN-01 {item['category']}",
+                    "method": item["method"],
+                    "value": str(item["value"]),
+                    "base": str(fr.amount) if item["method"] == "percent" else None,
+                },
+            )
+        )
+    return quote
+
+
+def fee_quote(partner, data: dict, *, on: datetime.date | None = None) -> Quote:
+    """FIN-01: the fee lines the partner would pay for this parcel today (or ``on``)."""
+    day = on or timezone.localdate()
+    version = version_in_force(partner, day)
+    return quote_compute(compiled_version(version), data)
+
+
+# --- the shipment's snapshot -----------------------------------------------------------------
+
+
+def shipment_quote_data(shipment, **extra) -> dict:
+    """The quote input of a shipment's order (waybill facts; volume from the order's m³)."""
+    order = shipment.order
+    return {
+        "mode": order.transport_mode,
+        "origin_province": order.sender_province,
+        "destination_province": order.recipient_province,
+        "weight_kg": order.weight_kg,
+        "volume_cm3": money.to_decimal(order.volume_m3) * Decimal(1_000_000),
+        **extra,
+    }
+
+
+def shipment_fees_snapshot(shipment, *, user, declared_value=None, extras=(), on=None):
+    """FIN-01: write the shipment's fee lines once, at creation, from the schedule in force;
+    a later schedule change never rewrites them. Calling it again returns the lines already
+    written. Then FIN-02's credit check may hold the shipment. Returns the lines."""
+    from courier.finance.services.ledger import shipment_credit_check
+    from courier.shipments.services.shipments import shipment_lock
+
+    with transaction.atomic():
+        locked = shipment_lock(shipment)
+        existing = list(ShipmentFeeLine.objects.filter(shipment=locked).order_by("id"))
+        if existing:
+            return existing
+        data = shipment_quote_data(locked, declared_value=declared_value, extras=list(extras))
+        quote = fee_quote(locked.partner, data, on=on)
+        now = timezone.now()
+        lines = [
+            ShipmentFeeLine(
+                shipment=locked,
+                partner_id=locked.partner_id,
+                version_id=quote.version_id,
+                kind=line.kind,
+                code=line.code,
+                description=str(line.description)[:200],
+                amount=line.amount,
+                chargeable_kg=line.chargeable_kg,
+                rule=line.rule,
+                created_by=user,
+                created_at=now,
+            )
+            for line in quote.lines
+        ]
+        ShipmentFeeLine.objects.bulk_create(lines)
+        shipment_credit_check(locked, quote.total, user=user)
+        return lines
+
+
+def shipment_fees_reweigh(shipment, weight_kg, *, user, reason: str = ""):
+    """FIN-01/SHP-10: a re-weigh at the station re-prices the freight with the rule kept in the
+    snapshot (never today's schedule) and adds the difference as an adjustment line. Returns
+    the adjustment line, or None when the freight does not change."""
+    from courier.shipments.services.shipments import shipment_lock
+
+    weight = money.to_decimal(weight_kg)
+    with transaction.atomic():
+        locked = shipment_lock(shipment)
+        lines = list(ShipmentFeeLine.objects.filter(shipment=locked).order_by("id"))
+        base = next((line for line in lines if line.kind == "freight"), None)
+        if base is None:
+            raise FinanceConflict(_("The shipment has no fee snapshot yet."), code="no_snapshot")
+        settings_row = FinanceSettings.current()
+        problems = rules.parcel_problems(weight, {}, settings_row.bounds())
+        if problems:
+            raise FinanceInvalid({"weight_kg": _("Enter a positive, plausible weight.")})
+        r = base.rule
+        steps = rules.StepRule(
+            Decimal(r["step_kg"]), Decimal(r["heavy_from_kg"]), Decimal(r["heavy_step_kg"])
+        )
+        rate = rules.LaneRate(
+            Decimal(r["first_weight_kg"]),
+            Decimal(r["first_price"]),
+            Decimal(r["step_price"]),
+            Decimal(r["heavy_step_price"]),
+        )
+        chargeable = rules.chargeable_weight(weight, Decimal(r["volume_cm3"]), r["divisor"])
+        new = rules.freight(chargeable, rate, steps, whole_yuan=r.get("whole_yuan", False))
+        billed = money.total(
+            line.amount
+            for line in lines
+            if line.kind == "freight" or (line.kind == "adjustment" and line.code == "reweigh")
+        )
+        difference = new.amount - billed
+        if not difference:
+            return None
+        return ShipmentFeeLine.objects.create(
+            shipment=locked,
+            partner_id=locked.partner_id,
+            version_id=base.version_id,
+            kind="adjustment",
+            code="reweigh",
+            description=_("Re-weighed at the station: %(w)s kg") % {"w": weight},
+            amount=difference,
+            chargeable_kg=chargeable,
+            rule={
+                **r,
+                "actual_kg": str(weight),
+                "chargeable_kg": str(chargeable),
+                "formula": new.formula,
+                "replaces": str(billed),
+            },
+            created_by=user,
+            reason=reason[:200],
+            created_at=timezone.now(),
+        )
+
+
+# --- schedule versions -----------------------------------------------------------------------
+
+PERIOD_MESSAGES = {
+    "overlap": gettext_lazy("overlaps the previous version"),
+    "gap": gettext_lazy("leaves a gap after the previous version"),
+    "empty": gettext_lazy("ends before it starts"),
+    "open_not_last": gettext_lazy("is open-ended but a later version exists"),
+}
+
+
+def schedule_versions_check(schedule, *, candidate=None) -> None:
+    """FIN-01: the versions of ``schedule`` (with ``candidate`` replacing or joining them)
+    neither overlap nor leave gaps; raises ``FinanceInvalid`` naming the dates."""
+    periods = {v.pk: (v.pk, v.effective_from, v.effective_to) for v in schedule.versions.all()}
+    if candidate is not None:
+        periods[candidate.pk or "new"] = (
+            candidate.pk or "new",
+            candidate.effective_from,
+            candidate.effective_to,
+        )
+    problems = rules.periods_problems(periods.values())
+    if problems:
+        starts = {key: start for key, start, _end in periods.values()}
+        text = "; ".join(
+            _("the version from %(day)s %(problem)s")
+            % {"day": starts[key].isoformat(), "problem": PERIOD_MESSAGES[code]}
+            for key, code in problems
+        )
+        raise FinanceInvalid({"effective_from": text}, code="schedule_periods")

@@ -1,0 +1,1 @@
+from tests.courier.api.conftest import _fresh_cache, key_client, make_key  # noqa: F401
