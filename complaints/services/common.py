@@ -61,18 +61,29 @@ def complaint_save(complaint: Complaint, user, reason: str, fields: list[str]) -
     complaint.save(update_fields=sorted(set(fields)))
 
 
-def policy_for(complaint: Complaint) -> rules.Policy:
-    """CMP-03: an escalated complaint is handled with the major policy of its kind."""
+def policy_for(complaint: Complaint, policies: dict | None = None) -> rules.Policy:
+    """CMP-03: an escalated complaint is handled with the major policy of its kind.
+
+    ``policies`` is a cache the caller keeps for the length of one unit of work (a sweep loads
+    each policy row once, not once per complaint)."""
     severity = Severity.MAJOR if complaint.escalation_level > 0 else complaint.severity
+    key = (complaint.kind, severity)
+    if policies is not None and key in policies:
+        return policies[key]
     row = SlaPolicy.objects.filter(kind=complaint.kind, severity=severity).first()
-    if row is None:
-        return rules.Policy()
-    return rules.Policy(
-        response_minutes=row.response_minutes,
-        response_same_day=row.response_same_day,
-        resolution_minutes=row.resolution_minutes,
-        resolution_same_day=row.resolution_same_day,
+    policy = (
+        rules.Policy()
+        if row is None
+        else rules.Policy(
+            response_minutes=row.response_minutes,
+            response_same_day=row.response_same_day,
+            resolution_minutes=row.resolution_minutes,
+            resolution_same_day=row.resolution_same_day,
+        )
     )
+    if policies is not None:
+        policies[key] = policy
+    return policy
 
 
 def clock_of(complaint: Complaint) -> rules.Clock:
@@ -105,7 +116,11 @@ def next_check_refresh(complaint: Complaint, cfg: ComplaintSettings | None = Non
 
 
 def deadlines_recompute(
-    complaint: Complaint, cfg: ComplaintSettings | None = None, *, restart_at=None
+    complaint: Complaint,
+    cfg: ComplaintSettings | None = None,
+    *,
+    restart_at=None,
+    policies: dict | None = None,
 ) -> list[str]:
     """Set respond_by / resolve_by from the policy; ``restart_at`` starts a new clock
     (escalation). Warnings and breach marks of the old clock are cleared."""
@@ -122,7 +137,7 @@ def deadlines_recompute(
             "response_breached_at",
             "resolution_breached_at",
         ]
-    policy = policy_for(complaint)
+    policy = policy_for(complaint, policies)
     respond_by, resolve_by = rules.deadlines(
         policy,
         complaint.clock_started_at,

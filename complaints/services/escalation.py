@@ -1,17 +1,21 @@
 """Escalation and the SLA sweep (CMP-03/04/05 enforcement).
 
-The sweep finds due complaints through the partial index on ``next_check_at`` and locks them with
-``SELECT ... FOR UPDATE SKIP LOCKED`` in batches, so any number of concurrent sweeps (a duplicate
+The sweep finds due complaints through the partial index on ``next_check_at`` and acts on each
+in its own transaction, locking it with ``SELECT ... FOR UPDATE SKIP LOCKED`` (the complaint row
+only, with its people and partner joined), so any number of concurrent sweeps (a duplicate
 delivery, two beats, a catch-up after downtime) each take different rows. Under the lock the due
 actions are computed again from the row (``rules.due_actions``); acting moves ``next_check_at``
-forward, so the same deadline is never acted on twice.
+forward, so the same deadline is never acted on twice. Settings, SLA policies and webhook
+endpoints are loaded once per sweep (``SweepContext``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from complaints import rules
@@ -36,6 +40,8 @@ from .common import (
 )
 from .outbound import complaint_link, staff_notify, status_changed_emit, users_in_groups
 
+logger = logging.getLogger("complaints")
+
 
 def escalation_target(c: Complaint, to_level: int):
     """The named person at ``to_level``: up the current holder's line of direct supervisors
@@ -57,6 +63,8 @@ def escalate_locked(
     at: dt.datetime,
     deadline=None,
     to_level: int | None = None,
+    cfg: ComplaintSettings | None = None,
+    policies: dict | None = None,
 ) -> Escalation:
     """Escalate the locked complaint (one level by default): ledger row, new clock, notice."""
     to_level = to_level or rules.next_level(c.escalation_level)
@@ -87,7 +95,7 @@ def escalate_locked(
     elif trigger == EscalationTrigger.RESOLUTION_BREACH:
         c.resolution_breaches += 1
         fields.append("resolution_breaches")
-    fields += deadlines_recompute(c, restart_at=at)
+    fields += deadlines_recompute(c, cfg, restart_at=at, policies=policies)
     complaint_save(c, user, f"escalated to level {to_level}: {trigger}", fields)
     recipients = [named.user] if named else users_in_groups(groups)
     level_name = Level(to_level).label
@@ -164,8 +172,30 @@ def _breach_at_top(c: Complaint, milestone: str, at: dt.datetime) -> list[str]:
     return fields
 
 
-def sweep_one(c: Complaint, at: dt.datetime, cfg: ComplaintSettings) -> list[str]:
+@dataclass
+class SweepContext:
+    """What one sweep loads once instead of once per complaint: the settings, the SLA policies
+    it meets, and each partner's active webhook endpoints."""
+
+    cfg: ComplaintSettings
+    policies: dict = field(default_factory=dict)
+    endpoints: dict = field(default_factory=dict)
+
+    def endpoints_of(self, c: Complaint):
+        if c.partner_id is None:
+            return None
+        if c.partner_id not in self.endpoints:
+            from courier.core.services.webhooks import webhook_endpoints_active
+
+            self.endpoints.update(webhook_endpoints_active([c.partner_id]))
+        return self.endpoints[c.partner_id]
+
+
+def sweep_one(c: Complaint, at: dt.datetime, ctx: SweepContext | ComplaintSettings) -> list[str]:
     """Act on one locked complaint; returns the actions taken."""
+    if isinstance(ctx, ComplaintSettings):
+        ctx = SweepContext(cfg=ctx)
+    cfg = ctx.cfg
     actions = rules.due_actions(clock_of(c), at, cfg.warning_percent) if c.is_open else []
     fields: list[str] = []
     for action in actions:
@@ -186,8 +216,10 @@ def sweep_one(c: Complaint, at: dt.datetime, cfg: ComplaintSettings) -> list[str
                 reason=str(EscalationTrigger(trigger).label),
                 at=at,
                 deadline=deadline,
+                cfg=cfg,
+                policies=ctx.policies,
             )
-            status_changed_emit(c)
+            status_changed_emit(c, endpoints=ctx.endpoints_of(c))
     escalated = any(a.startswith("escalate") for a in actions)
     if fields or not escalated:
         fields += next_check_refresh(c, cfg)
@@ -195,25 +227,63 @@ def sweep_one(c: Complaint, at: dt.datetime, cfg: ComplaintSettings) -> list[str
     return actions
 
 
+# The people a sweep step reads: the holder, their supervisor (the next level's named person)
+# and the users to notify, plus the partner for the webhook; one join under the row lock.
+SWEEP_RELATED = (
+    "assigned_agent__user",
+    "assigned_agent__supervisor__user",
+    "escalated_to__user",
+    "escalated_to__supervisor__user",
+    "partner",
+)
+
+
+def _sweep_lock(pk: int, moment: dt.datetime) -> Complaint | None:
+    """The complaint locked for this sweep, or ``None`` when another sweep holds it or already
+    acted on it (its next check moved past ``moment``)."""
+    qs = Complaint.objects.select_related(*SWEEP_RELATED).filter(pk=pk, next_check_at__lte=moment)
+    if connection.features.has_select_for_update_of:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    else:
+        qs = qs.select_for_update(skip_locked=True)
+    return qs.first()
+
+
 def sla_sweep(*, at: dt.datetime | None = None, batch_size: int | None = None) -> dict:
-    """Warn and escalate every due complaint once; safe to run concurrently and repeatedly."""
-    cfg = ComplaintSettings.load()
-    batch_size = batch_size or cfg.sweep_batch_size
-    counts = {"checked": 0, "warned": 0, "escalated": 0, "breached": 0}
-    for _batch in range(cfg.sweep_max_batches):
+    """Warn and escalate every due complaint once; safe to run concurrently and repeatedly.
+
+    Each complaint is acted on in its own transaction under its row lock, so one that fails
+    (logged, retried by the next sweep) neither rolls back nor holds up the others."""
+    ctx = SweepContext(cfg=ComplaintSettings.load())
+    batch_size = batch_size or ctx.cfg.sweep_batch_size
+    counts = {"checked": 0, "warned": 0, "escalated": 0, "breached": 0, "failed": 0}
+    key = {"warn": "warned", "escalate": "escalated", "breach": "breached"}
+    failed: set[int] = set()
+    for _batch in range(ctx.cfg.sweep_max_batches):
         moment = at or now()
-        with transaction.atomic():
-            rows = list(
-                Complaint.objects.select_for_update(skip_locked=True)
-                .filter(next_check_at__lte=moment)
-                .order_by("next_check_at")[:batch_size]
-            )
-            for c in rows:
-                counts["checked"] += 1
-                for action in sweep_one(c, moment, cfg):
-                    key = {"warn": "warned", "escalate": "escalated", "breach": "breached"}
-                    counts[key[action.split("_", 1)[0]]] += 1
-        if len(rows) < batch_size:
+        due = list(
+            Complaint.objects.filter(next_check_at__lte=moment)
+            .exclude(pk__in=failed)
+            .order_by("next_check_at")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        for pk in due:
+            try:
+                with transaction.atomic():
+                    c = _sweep_lock(pk, moment)
+                    if c is None:
+                        continue
+                    counts["checked"] += 1
+                    actions = sweep_one(c, moment, ctx)
+            except Exception:
+                # One bad row must not stop the sweep; it stays due and is retried next run.
+                logger.exception("SLA sweep failed on complaint %s", pk)
+                failed.add(pk)
+                counts["failed"] += 1
+                continue
+            for action in actions:
+                counts[key[action.split("_", 1)[0]]] += 1
+        if len(due) < batch_size:
             break
     from .followup import work_orders_overdue_notify
 

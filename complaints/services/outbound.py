@@ -38,9 +38,10 @@ def complaint_payload(c: Complaint) -> dict:
     }
 
 
-def status_changed_emit(c: Complaint) -> None:
+def status_changed_emit(c: Complaint, *, endpoints=None) -> None:
     """CMP-07: tell the merchant (webhook ``complaint.status_changed``), in the caller's
-    transaction so the outbox row commits with the change or not at all."""
+    transaction so the outbox row commits with the change or not at all. ``endpoints``: the
+    partner's active webhook endpoints when the caller loaded them once for many complaints."""
     if c.partner_id is None:
         return
     try:
@@ -48,7 +49,7 @@ def status_changed_emit(c: Complaint) -> None:
     except ImportError:  # the webhook platform is not installed in this build
         logger.warning("webhooks unavailable; complaint %s status not sent", c.pk)
         return
-    webhook_event_emit(c.partner, STATUS_CHANGED, complaint_payload(c))
+    webhook_event_emit(c.partner, STATUS_CHANGED, complaint_payload(c), endpoints=endpoints)
 
 
 def users_in_groups(groups: list[str]):

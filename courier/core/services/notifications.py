@@ -37,7 +37,8 @@ def notification_send(
 ) -> list[Notification]:
     """Notify each recipient (users) once per ``dedupe_key``; returns the notices created now."""
     created = []
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction a failure fails that unit of work as a whole.
+    with transaction.atomic(savepoint=False):
         for user in {u.pk: u for u in recipients if u is not None}.values():
             if (
                 dedupe_key
