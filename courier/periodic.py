@@ -76,6 +76,13 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab={"minute": "17"},
     ),
     PeriodicJob(
+        name="sandbox-data-purge",
+        task="courier.tasks.sandbox_data_purge",
+        description="Deletes sandbox (test key) data older than each sandbox partner's "
+        "'sandbox data kept (days)'.",
+        crontab={"minute": "40", "hour": "3"},
+    ),
+    PeriodicJob(
         name="report-runs-purge",
         task="courier.reports.purge",
         description="Deletes stored report runs past their keep date (Report settings).",

@@ -311,6 +311,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    # Names in the contract are English whatever the language (courier/core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "courier.core.api.schema.postprocess_stable_contract",
+    ],
     # One name per choice set: add a line when two serializers' fields of the same name have
     # different choices (spectacular --fail-on-warn names the field).
     "ENUM_NAME_OVERRIDES": {
@@ -318,6 +323,19 @@ SPECTACULAR_SETTINGS = {
         "ShipmentKindEnum": "courier.shipments.models.shipments.Shipment.Kind",
         "ReturnKindEnum": "courier.shipments.models.returns.ReturnRequest.Kind",
         "PayerEnum": "courier.shipments.models.returns.Payer",
+        # Meaningful names for choice sets whose field name alone says little.
+        "OrderChannelEnum": "courier.shipments.models.orders.Channel",
+        "TrackingStatusEnum": "tracking.rules.STATUSES",
+        "TrackingSubStatusEnum": "tracking.models.events.SubStatus",
+        "TrackingEventSourceEnum": "tracking.models.events.EventSource",
+        "TrackingEventResultEnum": ["accepted", "duplicate", "rejected"],
+        "FeeModeEnum": "courier.finance.models.fees.FeeMode",
+        "PrepaymentPurposeEnum": "courier.finance.models.ledger.LedgerEntry.Purpose",
+        "StatementLinePartnerStateEnum": (
+            "courier.finance.models.statements.StatementLine.PartnerState"
+        ),
+        "WebhookDeliveryStateEnum": "courier.core.models.webhooks.WebhookDelivery.STATES",
+        "WebhookEventTypeEnum": "courier.core.models.webhooks.WEBHOOK_EVENT_TYPES",
     },
 }
 
@@ -334,6 +352,8 @@ WEBHOOK_SECRET_GRACE_HOURS = env.int("WEBHOOK_SECRET_GRACE_HOURS", default=24)
 # Deliveries to loopback, private, link-local and reserved addresses are refused unless this is on
 # (tests turn it on for a local receiver).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+# Endpoints registered through the API must use https (tests turn it off for a local receiver).
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=True)
 
 # Notice e-mails still owed this long after the notice are sent by the dispatcher; older ones are
 # given up (courier/core/services/notifications.py).

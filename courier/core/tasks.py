@@ -39,6 +39,13 @@ def idempotency_records_purge() -> int:
     return purge()
 
 
+@shared_task(name="courier.tasks.sandbox_data_purge")
+def sandbox_data_purge() -> int:
+    from courier.core.services.sandbox import sandbox_data_purge as purge
+
+    return sum(purge().values())
+
+
 @shared_task(name="courier.reports.run")
 def report_run(name: str, params: dict | None = None, job: str = "") -> int:
     """Run a stored report on schedule (kwargs from its beat row); returns the run's id."""

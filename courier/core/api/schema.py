@@ -89,3 +89,61 @@ class PartnerAutoSchema(AutoSchema):
                 "description": "Seconds to wait before retrying.",
             }
         return headers
+
+
+# --- a stable contract ---------------------------------------------------------------------
+# Generated clients name classes after component names, operation ids, enum names and (for
+# inline schemas) titles. Those must not depend on the language of the request: component names,
+# operation ids and enum names come from code (English); this hook removes every ``title`` (a
+# translated field label, which openapi-python-client turns into a class name such as
+# ``ShipmentsList状态``) and keeps its text as the ``description``; and it points every inline
+# enum of a query parameter at the component enum with the same values, so a filter and the
+# field it filters share one named type.
+
+
+def _untitle(node) -> None:
+    if isinstance(node, dict):
+        title = node.pop("title", None)
+        if title is not None and "description" not in node and "$ref" not in node:
+            node["description"] = title
+        for value in node.values():
+            _untitle(value)
+    elif isinstance(node, list):
+        for value in node:
+            _untitle(value)
+
+
+def _enum_values(schema: dict) -> frozenset | None:
+    values = schema.get("enum")
+    if not isinstance(values, list):
+        return None
+    values = frozenset(v for v in values if v not in ("", None))
+    return values or None
+
+
+def postprocess_stable_contract(result, generator, request, public):
+    """The last schema hook (``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``)."""
+    components = result.get("components", {}).get("schemas", {})
+    for schema in components.values():
+        _untitle(schema.get("properties", {}))
+        for key in ("oneOf", "allOf", "anyOf"):
+            _untitle(schema.get(key, []))
+    named_enums = {}
+    for name, schema in sorted(components.items()):
+        values = _enum_values(schema)
+        if values is not None:
+            named_enums.setdefault(values, name)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                parameter.pop("title", None)
+                schema = parameter.get("schema") or {}
+                schema.pop("title", None)
+                values = _enum_values(schema)
+                if values is not None and values in named_enums and schema.get("type") == "string":
+                    parameter["schema"] = {"$ref": f"#/components/schemas/{named_enums[values]}"}
+                items = schema.get("items") or {}
+                items.pop("title", None)
+    return result

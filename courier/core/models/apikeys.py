@@ -14,6 +14,10 @@ API_SCOPES = {
     "complaints:read": _("Read complaints"),
     "complaints:write": _("File and change complaints"),
     "returns:write": _("Request returns"),
+    "finance:read": _("Read quotes, statements and the ledger"),
+    "finance:write": _("Confirm and dispute statements"),
+    "webhooks:read": _("Read webhook endpoints and their delivery log"),
+    "webhooks:write": _("Register, change, test and disable webhook endpoints"),
 }
 
 
@@ -27,9 +31,25 @@ def validate_scopes(value) -> None:
         )
 
 
+# A sandbox (test) key is shown with this visible prefix; its requests act as the partner's
+# sandbox partner, so they read and write sandbox data only. Live keys have no prefix.
+TEST_KEY_PREFIX = "ck_test_"
+
+
 class PartnerAPIKeyManager(BaseAPIKeyManager):
     def get_usable_keys(self):
         return super().get_usable_keys().select_related("partner", "partner__service_user")
+
+    def get_from_key(self, key: str):
+        """A test key must carry ``ck_test_`` and a live key must not: a key used in the wrong
+        place is refused instead of writing test data live or live data into the sandbox."""
+        test = key.startswith(TEST_KEY_PREFIX)
+        if test:
+            key = key[len(TEST_KEY_PREFIX) :]
+        api_key = super().get_from_key(key)
+        if api_key.partner.is_sandbox != test:
+            raise self.model.DoesNotExist("test key without its prefix, or the reverse")
+        return api_key
 
 
 class PartnerAPIKey(AbstractAPIKey):

@@ -35,6 +35,24 @@ class Partner(models.Model):
         blank=True,
         related_name="partner_service",
     )
+    # The sandbox: a partner's test keys belong to a sandbox partner row linked to it, so the
+    # partner filter of every endpoint keeps test data apart from live data by itself.
+    is_sandbox = models.BooleanField(_("sandbox"), default=False, editable=False)
+    live_partner = models.OneToOneField(
+        "self",
+        verbose_name=_("live partner"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="sandbox",
+    )
+    sandbox_keep_days = models.PositiveSmallIntegerField(
+        _("sandbox data kept (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Sandbox data older than this is deleted by the nightly cleanup."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

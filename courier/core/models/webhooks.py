@@ -24,6 +24,10 @@ WEBHOOK_EVENT_TYPES = {
 }
 
 
+# The event a partner's "test" sends to one endpoint; not subscribable.
+WEBHOOK_TEST_EVENT = "webhook.test"
+
+
 def webhook_secret_new() -> str:
     """A Standard Webhooks secret: ``whsec_`` + base64 of 32 random bytes."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
+from courier.core.errors import InvalidInput, StateConflict
 from courier.core.models import (
     WEBHOOK_EVENT_TYPES,
     Partner,
@@ -45,7 +46,7 @@ from courier.core.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from courier.core.models.webhooks import webhook_secret_new
+from courier.core.models.webhooks import WEBHOOK_TEST_EVENT, webhook_secret_new
 from courier.core.services.outbox import queue_after_commit, tasks_delay_safely
 
 logger = logging.getLogger("courier.webhooks")
@@ -99,21 +100,38 @@ def webhook_body(event: WebhookEvent) -> str:
 # --- the outbox --------------------------------------------------------------------------------
 
 
-def webhook_event_emit(partner: Partner, event_type: str, payload: dict) -> WebhookEvent:
+def webhook_endpoints_active(partner_ids) -> dict[int, list[WebhookEndpoint]]:
+    """The active endpoints of each partner, in one query: for a caller that emits many events
+    in one unit of work (the SLA sweep) and passes each partner's list to ``webhook_event_emit``."""
+    found: dict[int, list[WebhookEndpoint]] = {pk: [] for pk in partner_ids}
+    for endpoint in WebhookEndpoint.objects.filter(partner_id__in=found, is_active=True):
+        found[endpoint.partner_id].append(endpoint)
+    return found
+
+
+def webhook_event_emit(
+    partner: Partner, event_type: str, payload: dict, *, endpoints=None
+) -> WebhookEvent:
     """Record an event for ``partner`` in the CURRENT transaction and queue its delivery to every
     active endpoint subscribed to ``event_type`` after commit. ``payload`` must be JSON-able
-    (dates, decimals and UUIDs are converted). Unknown event types raise ``ValueError``."""
+    (dates, decimals and UUIDs are converted). Unknown event types raise ``ValueError``.
+    ``endpoints``: the partner's active endpoints when the caller already loaded them
+    (``webhook_endpoints_active``); otherwise they are read here."""
     if event_type not in WEBHOOK_EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {event_type!r}")
     payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     now = timezone.now()
-    with transaction.atomic():
+    if endpoints is None:
+        endpoints = WebhookEndpoint.objects.filter(partner=partner, is_active=True)
+    # No savepoint: a failure here fails the caller's unit of work as a whole, which is what
+    # every caller wants (the event commits with the change or not at all).
+    with transaction.atomic(savepoint=False):
         event = WebhookEvent.objects.create(
             partner=partner, event_type=event_type, payload=payload, created_at=now
         )
         deliveries = [
             WebhookDelivery(event=event, endpoint=endpoint, next_attempt_at=now, created_at=now)
-            for endpoint in WebhookEndpoint.objects.filter(partner=partner, is_active=True)
+            for endpoint in endpoints
             if endpoint.subscribes_to(event_type)
         ]
         WebhookDelivery.objects.bulk_create(deliveries)
@@ -348,8 +366,11 @@ def _delivery_fail(delivery, now, reason) -> str:
     return delivery.state
 
 
-def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, user=None) -> None:
-    """Disable an endpoint, fail its pending deliveries and alert managers and supervisors."""
+def webhook_endpoint_disable(
+    endpoint: WebhookEndpoint, *, reason: str, user=None, alert: bool = True
+) -> None:
+    """Disable an endpoint, fail its pending deliveries and (``alert``) notify managers and
+    supervisors; a partner switching its own endpoint off passes ``alert=False``."""
     now = timezone.now()
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
@@ -364,6 +385,8 @@ def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, user=Non
             endpoint=endpoint, state=WebhookDelivery.PENDING
         ):
             _delivery_fail(delivery, now, _("Endpoint is disabled."))
+        if not alert:
+            return
         from courier.core.services.notifications import notification_send
 
         recipients = (
@@ -412,9 +435,16 @@ def webhook_endpoint_rotate_secret(endpoint: WebhookEndpoint, *, user=None) -> W
 
 
 def webhook_delivery_resend(delivery: WebhookDelivery, *, user=None) -> WebhookDelivery:
-    """A new delivery of the same event (same ``webhook-id``) to the same endpoint, sent now."""
+    """A new delivery of the same event (same ``webhook-id``) to the same endpoint, sent now.
+    Refused (409 ``endpoint_disabled``) while the endpoint is disabled."""
     now = timezone.now()
     with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        if not endpoint.is_active:
+            raise StateConflict(
+                _("The endpoint is disabled; enable it before asking for a re-send."),
+                code="endpoint_disabled",
+            )
         copy = WebhookDelivery.objects.create(
             event_id=delivery.event_id,
             endpoint_id=delivery.endpoint_id,
@@ -442,3 +472,123 @@ def webhook_deliveries_dispatch_due(limit: int = 200) -> int:
         )
     _queue(ids)
     return len(ids)
+
+
+# --- endpoints managed by the partner (the API) and by staff --------------------------------
+
+_LOCAL_HOST_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain")
+
+
+def webhook_url_check(url: str) -> str:
+    """The URL an endpoint may be registered with, or ``InvalidInput`` on ``url``: ``https``
+    (unless ``WEBHOOK_REQUIRE_HTTPS`` is off), a host name, no user:password, and no loopback,
+    private, link-local or reserved address (unless ``WEBHOOK_ALLOW_PRIVATE_TARGETS``). A host name
+    is checked again at every delivery, when it is resolved (``webhook_target_resolve``)."""
+
+    def refuse(message):
+        raise InvalidInput({"url": [message]})
+
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        refuse(_("Enter a valid URL."))
+    allowed_schemes = ("https",) if settings.WEBHOOK_REQUIRE_HTTPS else ("https", "http")
+    if parts.scheme not in allowed_schemes:
+        refuse(_("The URL must start with https://."))
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        refuse(_("Enter a valid URL."))
+    if parts.username or parts.password:
+        refuse(_("The URL must not contain a user name or password."))
+    if len(url) > WebhookEndpoint._meta.get_field("url").max_length:
+        refuse(_("The URL is too long."))
+    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        return url
+    if host == "localhost" or host.endswith(_LOCAL_HOST_SUFFIXES) or "." not in host:
+        refuse(_("Deliveries to local or private addresses are not allowed."))
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return url  # a name: resolved and checked at every delivery
+    if not _address_allowed(host.strip("[]")):
+        refuse(_("Deliveries to local or private addresses are not allowed."))
+    return url
+
+
+def webhook_event_types_check(event_types) -> list[str]:
+    """A list of known event types (empty: every type), or ``InvalidInput`` on ``event_types``."""
+    if event_types is None:
+        return []
+    if not isinstance(event_types, list | tuple) or not all(
+        isinstance(t, str) for t in event_types
+    ):
+        raise InvalidInput({"event_types": [_("Give a list of event types.")]})
+    unknown = sorted(set(event_types) - set(WEBHOOK_EVENT_TYPES))
+    if unknown:
+        raise InvalidInput(
+            {"event_types": [_("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)}]}
+        )
+    return sorted(set(event_types))
+
+
+def webhook_endpoint_create(
+    partner: Partner, *, url: str, event_types=None, description: str = "", user=None
+) -> WebhookEndpoint:
+    """A new active endpoint with a new secret (show ``endpoint.secret`` to the partner once)."""
+    url = webhook_url_check(url)
+    event_types = webhook_event_types_check(event_types)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint(
+            partner=partner, url=url, event_types=event_types, description=description[:200]
+        )
+        endpoint._history_user = user
+        endpoint.save()
+    return endpoint
+
+
+def webhook_endpoint_update(
+    endpoint: WebhookEndpoint, *, user=None, url=None, event_types=None, description=None
+) -> WebhookEndpoint:
+    """Change the URL, the event types or the description (``None``: unchanged)."""
+    url = webhook_url_check(url) if url is not None else None
+    event_types = webhook_event_types_check(event_types) if event_types is not None else None
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        fields = []
+        for name, value in (
+            ("url", url),
+            ("event_types", event_types),
+            ("description", None if description is None else description[:200]),
+        ):
+            if value is not None and getattr(endpoint, name) != value:
+                setattr(endpoint, name, value)
+                fields.append(name)
+        if fields:
+            endpoint._history_user = user
+            endpoint.save(update_fields=fields)
+    return endpoint
+
+
+def webhook_endpoint_ping(endpoint: WebhookEndpoint, *, user=None) -> WebhookDelivery:
+    """A ``webhook.test`` event delivered to this endpoint only (signed like every delivery)."""
+    now = timezone.now()
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        if not endpoint.is_active:
+            raise StateConflict(
+                _("The endpoint is disabled; enable it before sending a test."),
+                code="endpoint_disabled",
+            )
+        event = WebhookEvent.objects.create(
+            partner_id=endpoint.partner_id,
+            event_type=WEBHOOK_TEST_EVENT,
+            payload={"endpoint_id": endpoint.pk, "message": "test"},
+            created_at=now,
+        )
+        delivery = WebhookDelivery.objects.create(
+            event=event, endpoint=endpoint, next_attempt_at=now, created_at=now
+        )
+        queue_after_commit(lambda: _queue([delivery.pk]), what=f"webhook delivery {delivery.pk}")
+    return delivery
