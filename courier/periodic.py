@@ -152,6 +152,28 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         kwargs={"name": "tracking.redelivery", "job": "tracking-report-redelivery"},
     ),
     PeriodicJob(
+        name="tracking-report-returns-to-stations",
+        task="tracking.tasks.returns_to_stations_report",
+        description="TRK-07: three times a week, the real state of the returns issued to the "
+        "stations (stored report run) to the CS supervisors.",
+        crontab={"minute": "0", "hour": "17", "day_of_week": "1,3,5"},
+    ),
+    PeriodicJob(
+        name="tracking-report-station-inventory",
+        task="tracking.tasks.station_inventory_report",
+        description="TRK-09: on the last day of the month, the order inventory per station "
+        "(stored report run and print view for the station heads' signatures) to the CS "
+        "supervisors.",
+        crontab={"minute": "0", "hour": "20", "day_of_month": "28-31"},
+    ),
+    PeriodicJob(
+        name="tracking-sms-dispatch",
+        task="tracking.tasks.sms_dispatch",
+        description="TRK-03/TRK-10: the SMS outbox: sends messages still queued (queueing "
+        "failed while the broker was down, or a worker lost the task).",
+        every_seconds=60,
+    ),
+    PeriodicJob(
         name="notifications-email-dispatch",
         task="courier.tasks.notifications_email_dispatch",
         description="The outbox of notice e-mails: sends those still owed (queueing failed "

@@ -47,6 +47,20 @@ filter set to A's identifiers), while A sees its own; every body field with ``x-
 given B's own object does not. An operation whose path key has no factory, or a link whose model
 has no factory, FAILS the matrix. schemathesis then fuzzes every operation (no 5xx, responses
 match the schema).
+
+PUBLIC ENDPOINTS: the one, reviewed exception
+=============================================
+
+A view under ``/api/v1/`` that answers WITHOUT a key is allowed only when it is listed in
+``PUBLIC_ENDPOINTS`` below, with its OpenAPI path, the one view class allowed there, its methods
+and the reason it is public. It must derive from ``courier.core.api.public.PublicAPIView`` (no
+authentication, read only, ``security: []`` in the schema). The matrix skips exactly those
+operations (the lookup answers any waybill by design, so "another partner's object → 404" does
+not apply); every other view not on the base still fails
+``test_every_partner_view_under_api_v1_is_built_on_the_base``, and
+``tests/tracking/test_public_api.py`` fails when a ``PublicAPIView`` is mounted anywhere the list
+does not name, or the list names a view that is not public. Adding a line here is a security
+decision: say why in ``reason``.
 """
 
 import importlib
@@ -77,6 +91,42 @@ class PartnerObject:
 
 
 REGISTRY: list[PartnerObject] = []
+
+
+@dataclass(frozen=True)
+class PublicEndpoint:
+    path: str  # the OpenAPI path relative to /api/v1/, e.g. "track/{waybill}/"
+    view: str  # the dotted path of the one view class allowed there
+    methods: tuple[str, ...]
+    reason: str
+
+
+PUBLIC_ENDPOINTS: tuple[PublicEndpoint, ...] = (
+    PublicEndpoint(
+        path="track/{waybill}/",
+        view="tracking.api.public.TrackLookupView",
+        methods=("get",),
+        reason="Issue 19 item 10: the public parcel lookup; recipients have no key. Masked "
+        "(GB/T 41833-2022), rate-limited per client address, the full list only with the "
+        "recipient phone's last 4 digits, every lookup logged as a contact.",
+    ),
+)
+
+
+def public_endpoint(path: str, method: str, prefix: str = API_PREFIX) -> PublicEndpoint | None:
+    """The allow-list entry of an OpenAPI operation (None: it must be partner-scoped)."""
+    rel = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")
+    return next(
+        (e for e in PUBLIC_ENDPOINTS if e.path == rel and method.lower() in e.methods), None
+    )
+
+
+def public_view_allowed(cls) -> bool:
+    """``cls`` is a view class the allow-list names (and it is a ``PublicAPIView``)."""
+    from courier.core.api.public import PublicAPIView
+
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    return issubclass(cls, PublicAPIView) and any(e.view == name for e in PUBLIC_ENDPOINTS)
 
 
 def partner_object(model: str | None = None, *, paths: Iterable[str] = (), params=None):

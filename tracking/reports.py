@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courier.core.reports import report_register
-from tracking import selectors
+from tracking import rules, selectors
 
 
 def _day(day: dt.date | None) -> dt.date:
@@ -92,3 +92,53 @@ def delay_causes(*, start=None, end=None):
     start = start or end.replace(day=1)
     for r in selectors.delay_causes_extract(start, end):
         yield (r["lane"], r["cause"], r["events"], r["shipments"])
+
+
+@report_register(
+    "tracking.returns_to_stations",
+    title=_("Returns issued to stations (TRK-07)"),
+    columns=[
+        ("station", _("Station")),
+        ("station_name", _("Station name")),
+        ("issued", _("Issued in the period")),
+        ("back", _("Came back")),
+        ("outstanding", _("Still out")),
+        ("oldest_outstanding", _("Oldest still out since")),
+        ("outstanding_waybills", _("Waybills still out")),
+    ],
+    parameters={"start": "date", "end": "date"},
+)
+def returns_to_stations(*, start=None, end=None):
+    default_start, end = rules.returns_window(_day(end))
+    for r in selectors.returns_to_stations_extract(start or default_start, end):
+        yield (
+            r["station"],
+            r["station_name"],
+            r["issued"],
+            r["back"],
+            r["outstanding"],
+            r["oldest_outstanding"],
+            " ".join(r["outstanding_waybills"]),
+        )
+
+
+INVENTORY_COLUMNS = [
+    ("station", _("Station")),
+    ("station_name", _("Station name")),
+    ("waybill_number", _("Waybill")),
+    ("state", _("State")),
+    ("since", _("At the station since")),
+    ("shelf", _("Shelf")),
+    ("days_held", _("Days held")),
+]
+
+
+@report_register(
+    "tracking.station_inventory",
+    title=_("Month-end order inventory per station (TRK-09)"),
+    columns=INVENTORY_COLUMNS,
+    parameters={"station": "str"},
+)
+def station_inventory(*, station=""):
+    for r in selectors.station_inventory_extract(station, now=timezone.now()):
+        yield tuple(r[key] for key, _label in INVENTORY_COLUMNS)

@@ -156,6 +156,27 @@ def event_work(status: str, sub_status: str, rules: WorkRules) -> list[str]:
     return []
 
 
+# A delivery failure's category (the shipments domain's exception kinds) → our sub-status.
+FAILURE_SUB_STATUS = {
+    "recipient_absent": "recipient_absent",
+    "address_error": "address_error",
+    "refused": "refused",
+}
+
+
+def delivery_status(delivered: bool, signer_is_recipient: bool, failure_kind: str = ""):
+    """The normalised (status, sub-status) of a delivery attempt recorded by staff.
+
+    >>> delivery_status(True, True), delivery_status(True, False)
+    (('delivered', 'by_recipient'), ('delivered', 'by_proxy'))
+    >>> delivery_status(False, False, "refused"), delivery_status(False, False, "weather")
+    (('delivery_failed', 'refused'), ('delivery_failed', 'other'))
+    """
+    if delivered:
+        return DELIVERED, "by_recipient" if signer_is_recipient else "by_proxy"
+    return DELIVERY_FAILED, FAILURE_SUB_STATUS.get(failure_kind, "other")
+
+
 def is_future(occurred_at: dt.datetime, now: dt.datetime, tolerance_minutes: int) -> bool:
     """An event time later than now plus the tolerance (clock skew) is refused."""
     return occurred_at > now + dt.timedelta(minutes=tolerance_minutes)
@@ -217,6 +238,25 @@ def round_robin_next(candidates: list[int], last: int | None) -> int | None:
 def revisit_rate(done: int, required: int) -> float | None:
     """TRK-04: done ÷ required (target 1.0); None when nothing was required."""
     return None if required == 0 else done / required
+
+
+# --- periodic extracts (TRK-07, TRK-09) ---------------------------------------------------------
+def is_month_end(day: dt.date) -> bool:
+    """TRK-09 runs on the last day of the month (the beat fires on days 28-31).
+
+    >>> is_month_end(dt.date(2026, 2, 28)), is_month_end(dt.date(2028, 2, 28))
+    (True, False)
+    """
+    return (day + dt.timedelta(days=1)).day == 1
+
+
+def returns_window(today: dt.date, days: int = 7) -> tuple[dt.date, dt.date]:
+    """TRK-07: the default period of the returns extract, the last ``days`` days to today.
+
+    >>> returns_window(dt.date(2026, 3, 6))
+    (datetime.date(2026, 2, 28), datetime.date(2026, 3, 6))
+    """
+    return today - dt.timedelta(days=days - 1), today
 
 
 # --- chasing (TRK-05) ---------------------------------------------------------------------------

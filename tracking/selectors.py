@@ -288,3 +288,137 @@ def lookup_failures(waybill_number: str, since: dt.datetime) -> int:
     return ContactLog.objects.filter(
         waybill_number=waybill_number, lookup="wrong_digits", received_at__gte=since
     ).count()
+
+
+# --- returns issued to stations (TRK-07) and the month-end inventory (TRK-09) ------------------
+# Parcels a station answers for: on its shelf, out with its couriers, or back after a failure.
+STATION_HELD = ("at_station", "out_for_delivery", "delivery_failed")
+
+
+def _station_of(scans, before=None):
+    """The station of the latest scan (at or before ``before`` when one is), or None."""
+    chosen = None
+    for scan in scans:
+        if before is not None and scan["at"] > before:
+            continue
+        if chosen is None or (scan["at"], scan["id"]) > (chosen["at"], chosen["id"]):
+            chosen = scan
+    return chosen
+
+
+def _scans_of(shipment_ids) -> dict[int, list[dict]]:
+    """Every station scan of the shipments, with its station (one query)."""
+    rows = (
+        shipments_all()
+        .filter(pk__in=list(shipment_ids), station_scans__isnull=False)
+        .values(
+            "pk",
+            "station_scans__id",
+            "station_scans__scanned_at",
+            "station_scans__direction",
+            "station_scans__shelf_location",
+            "station_scans__station__code",
+            "station_scans__station__name",
+        )
+    )
+    scans: dict[int, list[dict]] = {}
+    for r in rows:
+        scans.setdefault(r["pk"], []).append(
+            {
+                "id": r["station_scans__id"],
+                "at": r["station_scans__scanned_at"],
+                "direction": r["station_scans__direction"],
+                "shelf": r["station_scans__shelf_location"],
+                "code": r["station_scans__station__code"],
+                "name": r["station_scans__station__name"],
+            }
+        )
+    return scans
+
+
+def returns_to_stations_extract(start_day: dt.date, end_day: dt.date) -> list[dict]:
+    """TRK-07: per station, the returns (recall slips, 退单) issued in ``start_day..end_day`` and
+    those issued earlier still outstanding: how many were issued in the period, how many came
+    back (original parcel received), how many are still out, since when, and which waybills.
+    The station is that of the parcel's last scan before the slip. Two queries."""
+    start, _e = day_bounds(start_day)
+    _s, end = day_bounds(end_day)
+    issued_in = Q(recall_slips__created_at__gte=start, recall_slips__created_at__lt=end)
+    still_out = Q(recall_slips__created_at__lt=start, recall_slips__state="issued")
+    slips = list(
+        shipments_all()
+        .filter(issued_in | still_out)
+        .values(
+            "pk",
+            "waybill_number",
+            "recall_slips__id",
+            "recall_slips__state",
+            "recall_slips__created_at",
+        )
+        .order_by("recall_slips__created_at", "recall_slips__id")
+    )
+    scans = _scans_of({s["pk"] for s in slips})
+    stations: dict[str, dict] = {}
+    for slip in slips:
+        issued_at = slip["recall_slips__created_at"]
+        scan = _station_of(scans.get(slip["pk"], []), before=issued_at)
+        scan = scan or _station_of(scans.get(slip["pk"], []))
+        code, name = (scan["code"], scan["name"]) if scan else ("", "")
+        row = stations.setdefault(
+            code,
+            {
+                "station": code,
+                "station_name": name,
+                "issued": 0,
+                "back": 0,
+                "outstanding": 0,
+                "oldest_outstanding": None,
+                "outstanding_waybills": [],
+            },
+        )
+        if issued_at >= start:
+            row["issued"] += 1
+        if slip["recall_slips__state"] == "issued":
+            row["outstanding"] += 1
+            row["outstanding_waybills"].append(slip["waybill_number"])
+            if row["oldest_outstanding"] is None:
+                row["oldest_outstanding"] = issued_at
+        elif issued_at >= start:
+            row["back"] += 1
+    return [stations[code] for code in sorted(stations)]
+
+
+def station_inventory_extract(station_code: str = "", *, now: dt.datetime) -> list[dict]:
+    """TRK-09: the orders each station answers for now (on its shelf, out for delivery, back
+    after a failed attempt), by the station of their last scan: waybill, state, when it came
+    in, the shelf and the days held. Two queries (the shipments, their scans)."""
+    shipments = list(
+        shipments_all()
+        .filter(state__in=STATION_HELD, station_scans__isnull=False)
+        .distinct()
+        .order_by("waybill_number")
+    )
+    scans = _scans_of(s.pk for s in shipments)
+    rows = []
+    for shipment in shipments:
+        own = scans.get(shipment.pk, [])
+        scan = _station_of(own)
+        if scan is None or (station_code and scan["code"] != station_code):
+            continue
+        inbound = _station_of([s for s in own if s["direction"] == "inbound"])
+        since = inbound["at"] if inbound else scan["at"]
+        rows.append(
+            {
+                "station": scan["code"],
+                "station_name": scan["name"],
+                "waybill_number": shipment.waybill_number,
+                "state": str(shipment.get_state_display()),
+                "since": since,
+                "shelf": inbound["shelf"] if inbound else "",
+                "days_held": (
+                    now.astimezone(local_tz()).date() - since.astimezone(local_tz()).date()
+                ).days,
+            }
+        )
+    rows.sort(key=lambda r: (r["station"], r["waybill_number"]))
+    return rows

@@ -29,3 +29,28 @@ def sms_send(message_id: int) -> bool:
     from tracking.services import sms_deliver
 
     return sms_deliver(message_id)
+
+
+@shared_task(name="tracking.tasks.sms_dispatch", acks_late=True, reject_on_worker_lost=True)
+def sms_dispatch() -> int:
+    """The SMS outbox: sends messages still queued (the broker was down, a worker lost one)."""
+    from tracking.services import sms_dispatch_due
+
+    return sms_dispatch_due()
+
+
+@shared_task(name="tracking.tasks.returns_to_stations_report", acks_late=True)
+def returns_to_stations_report() -> int:
+    """TRK-07: the returns issued to stations (beat: Mon/Wed/Fri); returns the run's id."""
+    from tracking.services import returns_to_stations_report as run
+
+    return run(job="tracking-report-returns-to-stations").pk
+
+
+@shared_task(name="tracking.tasks.station_inventory_report", acks_late=True)
+def station_inventory_report() -> int | None:
+    """TRK-09: the month-end order inventory (beat: days 28-31, runs on the last one)."""
+    from tracking.services import station_inventory_report as run
+
+    result = run(job="tracking-report-station-inventory")
+    return result.pk if result else None

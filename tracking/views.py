@@ -1,15 +1,16 @@
 """Public pages: the lookup ``/track/`` (Chinese and English, mobile-friendly) and its JSON twin
-``/track/api/<waybill>/``; no login. Everything shown comes from ``track_lookup``."""
+``/track/api/<waybill>/`` (the view of ``/api/v1/track/{waybill}/``); no login. Everything shown
+comes from ``track_lookup``."""
 
 import re
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courier.core.errors import NotFound
+from tracking.api.public import LegacyTrackLookupView
 from tracking.models import ContactChannel
 from tracking.services import LookupThrottled, track_lookup
 
@@ -49,42 +50,5 @@ def track_page(request):
     return render(request, "tracking/track.html", context, status=status)
 
 
-def _jsonable(answer: dict) -> dict:
-    def convert(value):
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-        return value
-
-    return convert(answer)
-
-
-@never_cache
-@require_GET
-def track_api(request, waybill: str):
-    """``GET /track/api/<waybill>/?phone_last4=NNNN``."""
-    last4 = request.GET.get("phone_last4")
-    if last4 is not None and not LAST4.match(last4):
-        return JsonResponse(
-            {"code": "invalid", "message": _("phone_last4 must be 4 digits."), "details": {}},
-            status=400,
-        )
-    try:
-        answer = track_lookup(
-            waybill,
-            phone_last4=last4,
-            client_address=_client_address(request),
-            channel=ContactChannel.WEB,
-        )
-    except NotFound as exc:
-        return JsonResponse({"code": "not_found", "message": str(exc), "details": {}}, status=404)
-    except LookupThrottled as exc:
-        response = JsonResponse(
-            {"code": "throttled", "message": str(exc), "details": {}}, status=429
-        )
-        response["Retry-After"] = "60"
-        return response
-    return JsonResponse(_jsonable(answer))
+# ``/track/api/<waybill>/``: the same view as ``GET /api/v1/track/{waybill}/``.
+track_api = LegacyTrackLookupView.as_view()

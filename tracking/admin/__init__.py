@@ -66,6 +66,18 @@ class TrackingPolicyAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
         ),
     }
 
+    def get_urls(self):
+        from tracking.admin.prints import inventory_print_view  # TRK-09 print view
+
+        return [
+            path(
+                "inventory/<int:run_id>/print/",
+                self.admin_site.admin_view(inventory_print_view),
+                name="tracking_station_inventory_print",
+            ),
+            *super().get_urls(),
+        ]
+
     def has_add_permission(self, request):
         return not TrackingPolicy.objects.exists() and request.user.has_perm(POLICY_PERMISSION)
 

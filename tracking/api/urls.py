@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from tracking.api.public import TrackLookupView
 from tracking.api.views import ShipmentEventViewSet, TrackingEventBatchView
 
 router = SimpleRouter()
@@ -14,5 +15,7 @@ router.register(
 
 urlpatterns = [
     path("tracking-events/", TrackingEventBatchView.as_view(), name="tracking-events"),
+    # Public (no key): on the allow-list PUBLIC_ENDPOINTS of tests/api_registry.py.
+    path("track/<str:waybill>/", TrackLookupView.as_view(), name="track"),
     *router.urls,
 ]

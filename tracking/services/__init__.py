@@ -10,11 +10,13 @@ from tracking.services.contacts import (
 from tracking.services.events import (
     ItemResult,
     event_payload,
+    tracking_delivery_record,
     tracking_event_record,
     tracking_events_ingest,
 )
+from tracking.services.extracts import returns_to_stations_report, station_inventory_report
 from tracking.services.lookup import LookupThrottled, track_lookup
-from tracking.services.sms import sms_deliver, sms_queue
+from tracking.services.sms import sms_deliver, sms_dispatch_due, sms_queue
 from tracking.services.work import (
     SweepResult,
     chase_reply_record,
@@ -48,9 +50,13 @@ __all__ = [
     "follow_up_open",
     "follow_up_reassign",
     "follow_ups_overdue_report",
+    "returns_to_stations_report",
     "sms_deliver",
+    "sms_dispatch_due",
     "sms_queue",
+    "station_inventory_report",
     "track_lookup",
+    "tracking_delivery_record",
     "tracking_event_record",
     "tracking_events_ingest",
     "tracking_sweep",

@@ -455,3 +455,28 @@ def tracking_event_record(
             shipment.partner, "tracking.event_added", {"events": [event_payload(event)]}
         )
         return event
+
+
+def tracking_delivery_record(
+    shipment,
+    *,
+    user,
+    delivered: bool,
+    signer_is_recipient: bool = False,
+    failure_kind: str = "",
+    occurred_at: dt.datetime | None = None,
+) -> TrackingEvent:
+    """A delivery attempt recorded in the shipments domain (DLV-01..05) as a staff event with
+    the normalised delivered or failed sub-status. Called by
+    ``courier.shipments.services.delivery`` inside its transaction, after the shipment's own
+    transition: the shipment is already where the event says, so the event moves nothing and
+    writes no second event; it opens the work the event means (arrival call, re-delivery)."""
+    status, sub_status = rules.delivery_status(delivered, signer_is_recipient, failure_kind)
+    now = timezone.now()
+    return tracking_event_record(
+        shipment,
+        user=user,
+        status=status,
+        sub_status=sub_status,
+        occurred_at=min(occurred_at or now, now),
+    )

@@ -175,6 +175,7 @@ def delivery_attempt_record(
                 _abnormal_inspection(locked, attempt, user=user)
             _apply(locked, "deliver", user=user, reason=f"delivered, signed by attempt {number}")
             _exchange_delivered(locked, user=user)
+            _tracking_event(locked, attempt, user=user)
         else:
             exc = DeliveryException(
                 shipment=locked, kind=failure_kind, cause=failure_reason, recorded_by=user
@@ -192,7 +193,32 @@ def delivery_attempt_record(
                 key=f"attempt:{number}:failed",
             )
             _apply(locked, "fail_delivery", user=user, reason=failure_reason[:100])
+            _tracking_event(locked, attempt, user=user, failure_kind=failure_kind)
         return attempt
+
+
+def _tracking_event(shipment: Shipment, attempt: DeliveryAttempt, *, user, failure_kind=""):
+    """TRK-01..05: the attempt as a tracking event (source "staff"), in this transaction, so
+    the delivery and its event commit together and the follow-up work it means is opened.
+
+    A local import, not a task queued through the outbox: the event must commit with the
+    delivery (an after-commit task could be lost with the broker and would let a partner's
+    feed event slip in between), and ``tracking.services`` imports the shipments services
+    (``shipment_transition``, ``exception_record``), so a module-level import here would be a
+    cycle. Only ``tracking.services`` is imported (the import-linter contract). No loop: the
+    shipment was moved above, so the event finds it where it says and moves nothing, and a
+    partner's delivered event moves the shipment through ``shipment_transition``, which never
+    calls back here."""
+    from tracking.services import tracking_delivery_record
+
+    tracking_delivery_record(
+        shipment,
+        user=user,
+        delivered=attempt.outcome == "delivered",
+        signer_is_recipient=bool(attempt.signer_is_recipient),
+        failure_kind=failure_kind,
+        occurred_at=attempt.signed_at or attempt.attempted_at,
+    )
 
 
 def _delivered_fill(locked, attempt, signer_name, checks, note, signature, photos, signed_at):

@@ -39,6 +39,8 @@ def partner_views_not_on_base(urlconf=None, prefix="api/") -> list[str]:
         cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
         if callback is api_not_found or (cls and issubclass(cls, PLATFORM_VIEWS)):
             continue
+        if cls is not None and api_registry.public_view_allowed(cls):
+            continue  # the reviewed public allow-list (tests/api_registry.py PUBLIC_ENDPOINTS)
         has_params = bool(pattern.pattern.regex.groups) or bool(re.search(r"[<(]", route))
         if cls is None or not (
             issubclass(cls, PartnerScopedMixin)
@@ -90,7 +92,7 @@ def _operations(schema, prefix):
         if not path.startswith(prefix):
             continue
         for method in HTTP_METHODS:
-            if method in item:
+            if method in item and not api_registry.public_endpoint(path, method, prefix):
                 yield method, path, item[method]
 
 
