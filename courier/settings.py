@@ -142,9 +142,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # 15 minutes
-# Lock the account, not the address: a whole office shares one NAT address, and locking it
-# would lock every agent out because of one person's typos.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock a username from one client address (issue 12): a wrong-password storm from one address
+# does not lock the person out from another (anyone could otherwise lock any named account), and
+# an office behind one NAT address still works (only the mistyped account is locked there).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "courier.core.clientaddress.client_address"
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True

@@ -1,16 +1,24 @@
-"""Roles (ORG-02) as auth groups, and the model permissions each one holds.
+"""Roles (ORG-02) as auth groups, and the permissions each one holds (issue 12 item 1).
 
-Permissions are matched as ``app_label.codename`` shell patterns, so a model added later is
-covered by its role once ``roles_sync`` runs again (each app's migration that adds models calls
-it). Group names are stable codes; the labels are what people read.
+Two tables, the one place these grants are made:
+
+- ``MODEL_MATRIX`` (``staffing/role_matrix.py``): for every model of the domain apps, the model
+  permissions (view, add, change, delete) each role's group holds. Nothing else grants a model
+  permission: a wildcard can never reach a model, and a model added later is granted nothing
+  until it has a row there (``tests/courier/test_role_matrix.py`` fails until it has).
+- ``ROLE_PERMISSIONS`` below: the custom permissions of steps (print a waybill, handle a
+  complaint, run a report, edit the tracking rules…), matched as ``app_label.codename`` shell
+  patterns. A pattern that would match a model permission is ignored.
+
+``roles_sync`` writes both into the groups; each app's migration that adds models or changes a
+grant calls it. Group names are stable codes; the labels are what people read.
 """
 
 from fnmatch import fnmatch
 
 from django.utils.translation import gettext_lazy as _
 
-DOMAIN_APPS = ("courier", "tracking", "complaints", "staffing")
-VIEW_ALL = [f"{app}.view_*" for app in DOMAIN_APPS]
+from staffing.role_matrix import MODEL_ACTIONS, MODEL_MATRIX, ROLES
 
 # Shipment transitions and return steps held by roles (courier custom permissions).
 SHIPMENT_SUPERVISION = [
@@ -39,139 +47,29 @@ ROLE_LABELS = {
 }
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    "agent": VIEW_ALL
-    + [
-        "courier.add_deliveryauthorisation",
-        "courier.add_deliveryexception",
-        "courier.change_deliveryexception",
-        "complaints.add_*",
-        "complaints.change_*",
-        "tracking.add_*",
-        "tracking.change_*",
-        "staffing.add_swaprequest",
-        "staffing.add_leaverequest",
-        "staffing.add_punchcorrection",
-        "staffing.add_handovernote",
-        "staffing.change_handovernote",
-    ],
-    "presales": VIEW_ALL
-    + [
-        "courier.cancel_shipment",
-        "courier.add_deliveryauthorisation",
-        "courier.add_order*",
-        "courier.change_order*",
-        "courier.add_shipment",
-        "courier.change_shipment",
-        "courier.*_deskinstruction",
-        "tracking.add_*",
-        "staffing.add_swaprequest",
-        "staffing.add_leaverequest",
-        "staffing.add_punchcorrection",
-    ],
-    "aftersales": VIEW_ALL
-    + [
-        "courier.cancel_shipment",
-        "courier.recall_shipment",
-        "courier.*_recallslip",
-        "courier.*_insuranceclaim",
-        "courier.*_compensationproposal",
-        "courier.add_deliveryauthorisation",
-        "courier.*_return*",
-        "courier.*_exchange*",
-        "courier.change_shipment",
-        "courier.*_deskinstruction",
-        "courier.*_deliveryexception*",
-        "complaints.add_*",
-        "complaints.change_*",
-        "tracking.add_*",
-        "tracking.change_*",
-        "staffing.add_swaprequest",
-        "staffing.add_leaverequest",
-        "staffing.add_punchcorrection",
-    ],
-    "printing": [
-        "courier.print_shipment",
-        "courier.change_recallslip",
-        "courier.view_*",
-        "courier.change_shipment",
-        "courier.change_deskinstruction",
-        "courier.change_return*",
-        "staffing.view_*",
-        "staffing.add_swaprequest",
-        "staffing.add_leaverequest",
-        "staffing.add_punchcorrection",
-    ],
+    "agent": [],
+    "presales": ["courier.cancel_shipment"],
+    "aftersales": ["courier.cancel_shipment", "courier.recall_shipment"],
+    "printing": ["courier.print_shipment"],
     "warehouse": [
         "courier.pack_shipment",
         "courier.move_shipment",
         "courier.deliver_shipment",
         "courier.sign_goods_inspection",
-        "courier.add_counterpickup",
-        "courier.add_cashhandover",
-        "courier.add_deliveryexception",
-        "courier.view_*",
-        "courier.change_shipment",
-        "courier.change_deskinstruction",
-        "courier.*_stationscan*",
-        "courier.change_return*",
-        "staffing.view_*",
-        "staffing.add_leaverequest",
-        "staffing.add_punchcorrection",
     ],
-    "supervisor": VIEW_ALL
-    + SHIPMENT_SUPERVISION
-    + [
-        "courier.run_report",
-        "tracking.manage_*",
-        "courier.add_*",
-        "courier.change_*",
-        "complaints.add_*",
-        "complaints.change_*",
-        "tracking.add_*",
-        "tracking.change_*",
-        "staffing.add_*",
-        "staffing.change_*",
-    ],
-    "platform_supervisor": VIEW_ALL
-    + SHIPMENT_SUPERVISION
-    + [
-        "courier.run_report",
-        "tracking.manage_*",
-        "courier.add_*",
-        "courier.change_*",
-        "complaints.add_*",
-        "complaints.change_*",
-        "tracking.add_*",
-        "tracking.change_*",
-        "staffing.change_*",
-    ],
-    "manager": VIEW_ALL
-    + SHIPMENT_SUPERVISION
+    "supervisor": SHIPMENT_SUPERVISION + ["courier.run_report"],
+    "platform_supervisor": SHIPMENT_SUPERVISION + ["courier.run_report"],
+    # The manager alone edits the rules: the tracking rules (TRK-02), a partner's data retention
+    # (DLV-06), and approves credit and dispute outcomes (FIN).
+    "manager": SHIPMENT_SUPERVISION
     + [
         "courier.approve_finance",
         "courier.run_report",
+        "courier.set_partner_retention",
         "tracking.manage_*",
-        "courier.add_*",
-        "courier.change_*",
-        "complaints.add_*",
-        "complaints.change_*",
-        "tracking.add_*",
-        "tracking.change_*",
-        "staffing.add_*",
-        "staffing.change_*",
-        "django_celery_beat.view_*",
-        "django_celery_beat.change_*",
     ],
-    "hq": VIEW_ALL + ["complaints.add_*", "complaints.change_*", "courier.run_report"],
-    "finance": [
-        "courier.manage_finance",
-        "courier.receive_cashhandover",
-        "courier.change_cashhandover",
-        "courier.view_*",
-        "staffing.view_*",
-        "staffing.change_settlement*",
-        "staffing.*_fundentry*",
-    ],
+    "hq": ["courier.run_report"],
+    "finance": ["courier.manage_finance", "courier.receive_cashhandover"],
 }
 
 
@@ -184,11 +82,45 @@ for _role in ("supervisor", "platform_supervisor", "manager", "hq"):
 for _role in ("manager", "hq", "finance"):
     ROLE_PERMISSIONS[_role].append("complaints.approve_*")
 
+# Personal data (issue 12 item 2): agents see the full values of what they handle, the printing
+# desk on the labels it prints (the masking code checks the object-level need as well).
+for _role in ("agent", "presales", "aftersales"):
+    ROLE_PERMISSIONS[_role].append("courier.reveal_personal_data")
+ROLE_PERMISSIONS["printing"].append("courier.print_personal_data")
+
+assert tuple(ROLE_PERMISSIONS) == ROLES
+
+
+def _is_model_permission(code: str) -> bool:
+    codename = code.partition(".")[2]
+    return codename.partition("_")[0] in MODEL_ACTIONS.values()
+
+
+def model_permission_codes(role: str) -> set[str]:
+    """The ``app_label.action_model`` codes ``MODEL_MATRIX`` gives ``role`` (any case: an
+    upper-case letter is held for the services and buttons, though the admin's form refuses)."""
+    column = ROLES.index(role)
+    codes = set()
+    for label, row in MODEL_MATRIX.items():
+        app_label, model_name = label.split(".")
+        for letter in row[column].lower():
+            codes.add(f"{app_label}.{MODEL_ACTIONS[letter]}_{model_name}")
+    return codes
+
 
 def role_permission_codes(role: str, available: list[str]) -> list[str]:
     """The ``app_label.codename`` strings from ``available`` that ``role`` holds."""
     patterns = ROLE_PERMISSIONS[role]
-    return [code for code in available if any(fnmatch(code, p) for p in patterns)]
+    model_codes = model_permission_codes(role)
+    held = []
+    for code in available:
+        if (
+            code in model_codes
+            or not _is_model_permission(code)
+            and any(fnmatch(code, p) for p in patterns)
+        ):
+            held.append(code)
+    return held
 
 
 def roles_sync(apps=None) -> dict[str, int]:

@@ -37,6 +37,7 @@ from .common import (
     require_reason,
     transition_check,
 )
+from .mail import solution_mail_queue_after_commit
 from .outbound import status_changed_emit
 
 
@@ -190,14 +191,8 @@ def complaint_solution_send(complaint, *, user, expected_state=None) -> Complain
         fields += next_check_refresh(c)
         complaint_save(c, user, "solution sent to customer and merchant", fields)
         status_changed_emit(c)
-        transaction.on_commit(lambda: _customer_solution_mail(c.pk))
+        solution_mail_queue_after_commit(c.pk)  # never raises; the dispatcher retries
     return c
-
-
-def _customer_solution_mail(pk: int) -> None:
-    from complaints.tasks import complaint_solution_mail
-
-    complaint_solution_mail.delay(pk)
 
 
 def complaint_feedback_record(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from staffing.admin.access import SupervisorLineMixin
 from staffing.models import Department, Employee
 
 
@@ -11,7 +12,10 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(SimpleHistoryAdmin):
+class EmployeeAdmin(SupervisorLineMixin, SimpleHistoryAdmin):
+    """ORG-03: the daily wage is private: the supervisor line and the manager read it."""
+
+    line_field = "pk"
     list_display = ["number", "name", "department", "position", "supervisor", "is_active"]
     list_filter = ["department", "position", "is_active"]
     search_fields = ["number", "name", "user__username"]

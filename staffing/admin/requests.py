@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.history import ChangeReasonMixin
 from courier.core.admin.workflow import (
     OptionalReasonForm,
     ReasonForm,
@@ -14,6 +15,7 @@ from courier.core.admin.workflow import (
     ServiceActionsMixin,
     fsm_transition_possible,
 )
+from staffing.admin.access import SupervisorLineMixin
 from staffing.models import (
     AttendanceDay,
     ChatOfflineApproval,
@@ -68,9 +70,11 @@ def _decisions(approve, reject, *, approve_form=OptionalReasonForm) -> dict[str,
 
 
 @admin.register(SwapRequest)
-class SwapRequestAdmin(ServiceActionsMixin, ReadOnlyAdmin):
+class SwapRequestAdmin(ServiceActionsMixin, SupervisorLineMixin, ReadOnlyAdmin):
     """STF-09: the direct supervisor approves (overriding the monthly limit explicitly,
     STF-07) or rejects."""
+
+    line_field = "requester"
 
     service_actions = _decisions(
         lambda r, o, d: swap_services.swap_request_approve(
@@ -95,13 +99,15 @@ class SwapRequestAdmin(ServiceActionsMixin, ReadOnlyAdmin):
 
 
 @admin.register(LeaveType)
-class LeaveTypeAdmin(SimpleHistoryAdmin):
+class LeaveTypeAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "name_en", "notice_hours", "needs_cover", "is_active"]
 
 
 @admin.register(LeaveRequest)
-class LeaveRequestAdmin(ServiceActionsMixin, ReadOnlyAdmin):
+class LeaveRequestAdmin(ServiceActionsMixin, SupervisorLineMixin, ReadOnlyAdmin):
     """LEV-01/LEV-04: the direct supervisor approves or rejects."""
+
+    line_field = "requester"
 
     service_actions = _decisions(
         lambda r, o, d: leave_services.leave_request_approve(o.pk, user=r.user, reason=d["reason"]),
@@ -114,7 +120,7 @@ class LeaveRequestAdmin(ServiceActionsMixin, ReadOnlyAdmin):
 
 
 @admin.register(Punch)
-class PunchAdmin(ReadOnlyAdmin):
+class PunchAdmin(SupervisorLineMixin, ReadOnlyAdmin):
     list_display = ["employee", "at", "direction", "source"]
     list_filter = ["direction", "source"]
     date_hierarchy = "at"
@@ -123,7 +129,7 @@ class PunchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AttendanceDay)
-class AttendanceDayAdmin(ReadOnlyAdmin):
+class AttendanceDayAdmin(SupervisorLineMixin, ReadOnlyAdmin):
     list_display = [
         "date",
         "employee",
@@ -140,7 +146,7 @@ class AttendanceDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PunchCorrection)
-class PunchCorrectionAdmin(ServiceActionsMixin, ReadOnlyAdmin):
+class PunchCorrectionAdmin(ServiceActionsMixin, SupervisorLineMixin, ReadOnlyAdmin):
     """ATT-02: the direct supervisor approves (within the monthly limit) or rejects."""
 
     service_actions = _decisions(
@@ -162,13 +168,13 @@ class HandoverNoteAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ChatOfflineApproval)
-class ChatOfflineApprovalAdmin(ReadOnlyAdmin):
+class ChatOfflineApprovalAdmin(SupervisorLineMixin, ReadOnlyAdmin):
     list_display = ["employee", "starts_at", "ends_at", "approved_by"]
     list_select_related = ["employee", "approved_by"]
 
 
 @admin.register(ChatStatusBreach)
-class ChatStatusBreachAdmin(ReadOnlyAdmin):
+class ChatStatusBreachAdmin(SupervisorLineMixin, ReadOnlyAdmin):
     list_display = ["employee", "kind", "observed_at", "recorded_by"]
     list_filter = ["kind"]
     list_select_related = ["employee", "recorded_by"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.history import ChangeReasonMixin
 from courier.core.admin.workflow import (
     OptionalReasonForm,
     ServiceAction,
@@ -20,6 +21,7 @@ from courier.core.admin.workflow import (
     ServiceErrorsAsMessages,
     fsm_transition_possible,
 )
+from staffing.admin.access import SupervisorLineMixin
 from staffing.models import (
     FundEntry,
     ScoreAppeal,
@@ -35,7 +37,7 @@ from staffing.services import settlement as settlement_services
 
 
 @admin.register(ScoringPolicy)
-class ScoringPolicyAdmin(SimpleHistoryAdmin):
+class ScoringPolicyAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "start_points", "payday_day", "appeal_days", "department_codes"]
 
     def has_add_permission(self, request):
@@ -46,7 +48,7 @@ class ScoringPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScoreTier)
-class ScoreTierAdmin(SimpleHistoryAdmin):
+class ScoreTierAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["ceiling", "floor", "yuan_per_point", "dismissal"]
 
     def save_model(self, request, obj, form, change):
@@ -57,7 +59,7 @@ class ScoreTierAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScoreRule)
-class ScoreRuleAdmin(SimpleHistoryAdmin):
+class ScoreRuleAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "category",
@@ -109,7 +111,7 @@ class EventReversedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ScoreEvent)
-class ScoreEventAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
+class ScoreEventAdmin(ServiceErrorsAsMessages, SupervisorLineMixin, SimpleHistoryAdmin):
     form = ScoreEventForm
     list_display = [
         "occurred_at",
@@ -204,7 +206,7 @@ class ScoreEventAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
 
 
 @admin.register(ScoreAppeal)
-class ScoreAppealAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+class ScoreAppealAdmin(ServiceActionsMixin, SupervisorLineMixin, SimpleHistoryAdmin):
     """SCR-09: the supervisor or a manager upholds or rejects an appeal (the service checks
     who may)."""
 
@@ -280,9 +282,11 @@ def _settling(settlement, user) -> bool:
 
 
 @admin.register(Settlement)
-class SettlementAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+class SettlementAdmin(ServiceActionsMixin, SupervisorLineMixin, SimpleHistoryAdmin):
     """SCR-04/SCR-07: compute, submit, approve and reopen the month's sheet with the workflow
     kit (buttons on the sheet, actions on the list), as on the settlement screen."""
+
+    line_field = line_by = "department"
 
     list_display = [
         "month",
@@ -372,8 +376,10 @@ class FundSpendingForm(forms.ModelForm):
 
 
 @admin.register(FundEntry)
-class FundEntryAdmin(admin.ModelAdmin):
+class FundEntryAdmin(SupervisorLineMixin, admin.ModelAdmin):
     """SCR-06: the activity fund; fines arrive from settlements, spending is added by hand."""
+
+    line_field = line_by = "department"
 
     form = FundSpendingForm
 

@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.history import ChangeReasonMixin
+from staffing.admin.access import SupervisorLineMixin
 from staffing.models import (
     CalendarFeed,
     Holiday,
@@ -26,7 +28,7 @@ from staffing.services.roster import roster_generate, roster_publish
 
 
 @admin.register(StaffingPolicy)
-class StaffingPolicyAdmin(SimpleHistoryAdmin):
+class StaffingPolicyAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "swap_lead_hours",
@@ -36,7 +38,7 @@ class StaffingPolicyAdmin(SimpleHistoryAdmin):
     ]
 
     def has_add_permission(self, request):
-        return not StaffingPolicy.objects.exists()
+        return super().has_add_permission(request) and not StaffingPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -175,6 +177,17 @@ def _group(queryset):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(SupervisorLineMixin, admin.ModelAdmin):
+    """ORG-03: who has a feed, up the supervisor line; the secret token is never shown (the
+    employee copies their own link on /staff/)."""
+
     list_display = ["employee", "created_at"]
-    readonly_fields = ["token", "created_at"]
+    fields = ["employee", "created_at"]
+    readonly_fields = ["employee", "created_at"]
+    list_select_related = ["employee"]
+
+    def has_add_permission(self, request):
+        return False  # an employee creates their own feed
+
+    def has_change_permission(self, request, obj=None):
+        return False

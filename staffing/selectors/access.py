@@ -76,6 +76,12 @@ def user_supervises_department(user, department_id: int) -> bool:
     return bool(me and me.department_id == department_id and me.position in DEPARTMENT_SUPERVISORS)
 
 
+def user_may_compute_settlement(user, department_id: int) -> bool:
+    """SCR-04/SCR-07: the department's supervisor settles the scores and a manager may; HQ,
+    finance and everyone else may read the sheet but never compute or open one."""
+    return user_is_manager(user) or user_supervises_department(user, department_id)
+
+
 def user_may_decide_appeal(user, employee: Employee) -> bool:
     """SCR-09: the employee's own supervisor, a supervisor of their department, a manager or a
     superuser decides an appeal; never the employee themself."""
@@ -109,6 +115,31 @@ def manager_up_the_line(employee: Employee | None) -> Employee | None:
         .order_by("pk")
         .first()
     )
+
+
+def employees_in_line_of(user) -> frozenset[int] | None:
+    """ORG-03: the employees whose private records (score events, wages, leave, corrections,
+    punches, feeds) ``user`` may read in the admin: ``None`` for everyone (a superuser, a
+    manager), else the people up whose supervisor line ``user`` stands (their reports, their
+    reports' reports…) and ``user`` themself; nobody for a login without a profile."""
+    if _superuser(user):
+        return None
+    me = employee_for_user(user)
+    if me is None:
+        return frozenset()
+    if me.position in MANAGERS:
+        return None
+    line, frontier = {me.pk}, [me.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in Employee.objects.filter(supervisor_id__in=frontier).values_list(
+                "pk", flat=True
+            )
+            if pk not in line
+        ]
+        line.update(frontier)
+    return frozenset(line)
 
 
 def employees_active():

@@ -23,17 +23,24 @@ def handover_note_write(*, author: Employee, entry: RosterEntry, body: str) -> H
 
 
 def handover_note_acknowledge(note_id: int, *, employee: Employee) -> HandoverNote:
-    """The next shift confirms it has read the handover: someone on duty after the author."""
+    """The next shift confirms it has read the handover: someone of the author's department on
+    duty after the author."""
     with transaction.atomic():
         note = (
             HandoverNote.objects.select_for_update(of=("self",))
-            .select_related("entry__shift_type")
+            .select_related("entry__shift_type", "author")
             .get(pk=note_id)
         )
         if note.acknowledged_at is not None:
             raise StaffingError(_("This handover note is already acknowledged."))
         if employee.pk == note.author_id:
             raise StaffingError(_("The next shift acknowledges the handover, not its author."))
+        if employee.department_id != note.author.department_id:
+            # STF-04 (issue 12): the note is the author's department's; someone on another
+            # department's next shift would make it vanish from the real next shift.
+            raise StaffingError(
+                _("Only the next shift of the author's department can acknowledge this handover.")
+            )
         author_start = note.entry.starts_at()
         later = [
             e

@@ -34,6 +34,7 @@ from staffing.selectors import (
     user_is_manager,
     user_supervises_department,
 )
+from staffing.selectors.access import user_may_compute_settlement
 from staffing.services.scoring import ScoringError
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -205,7 +206,10 @@ def settlement_compute(settlement: Settlement, *, user=None) -> Settlement:
 
     Re-running changes nothing: a settled month is left as it is, and a settling one is only
     rebuilt when its ledger, staff, tiers or policy changed. Refused while appeals are open.
+    Only the department's supervisor or a manager computes (``user=None``: the daily job).
     """
+    if user is not None and not user_may_compute_settlement(user, settlement.department_id):
+        raise ScoringError(_("Only the department's supervisor or a manager computes the sheet."))
     with transaction.atomic():
         settlement = _lock(settlement)
         if settlement.state == SettlementState.SETTLED:

@@ -22,6 +22,7 @@ from courier.core.errors import ApplicationError
 from staffing import selectors
 from staffing.models import Department, ScoreEvent, ScoringPolicy, Settlement
 from staffing.models.scoring import SettlementState
+from staffing.selectors.access import user_may_compute_settlement
 from staffing.services import scoring as scoring_services
 from staffing.services import settlement as settlement_services
 
@@ -108,6 +109,7 @@ def board(request):
                 settlement_services.sheet_build(department.pk, month)
             ),
             "settlement": selectors.settlement_find(department.pk, month),
+            "may_open": user_may_compute_settlement(request.user, department.pk),
             "fund": selectors.fund_balance(department.pk),
             "departments": selectors.board_departments(),
         },
@@ -124,10 +126,22 @@ def _settlement_for(request, pk: int) -> Settlement:
 
 @login_required
 def settlement_open(request):
-    """Open (creating if needed) the settlement screen of a department's month."""
+    """The settlement screen of a department's month. A GET only reads: it goes to the month's
+    sheet, or back to the board when there is none yet; the board's button POSTs to open one,
+    for those who may compute it (SCR-04/SCR-07: the supervisor or a manager)."""
     department = get_object_or_404(Department, pk=request.GET.get("department"))
     _visible(request, department.pk)
-    settlement = settlement_services.settlement_get(department, _month_param(request))
+    month = _month_param(request)
+    existing = selectors.settlement_find(department.pk, month)
+    if existing is not None:
+        return redirect("scoring:settlement", existing.pk)
+    if request.method != "POST":
+        messages.info(request, _("There is no settlement of this month yet."))
+        board = reverse("scoring:board")
+        return redirect(f"{board}?department={department.pk}&month={month:%Y-%m}")
+    if not user_may_compute_settlement(request.user, department.pk):
+        raise PermissionDenied
+    settlement = settlement_services.settlement_get(department, month)
     return redirect("scoring:settlement", settlement.pk)
 
 

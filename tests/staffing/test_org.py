@@ -41,12 +41,20 @@ def test_every_role_is_a_group_with_its_permissions():
     assert "courier.change_partner" not in perms("finance")
 
 
-def test_role_patterns_match_models_added_later():
-    """ORG-02: a model added later is covered by its role's pattern without editing the role."""
-    available = ["complaints.add_complaint", "complaints.view_complaint", "courier.add_partner"]
+def test_a_model_added_later_is_granted_nothing_until_it_is_in_the_matrix():
+    """ORG-02 (issue 12 item 1): model permissions come only from the role matrix; a wildcard
+    grants step permissions (``complaints.handle_*``) but never a model permission."""
+    available = [
+        "complaints.add_complaint",
+        "complaints.view_complaint",
+        "complaints.add_newmodel",
+        "complaints.handle_complaint",
+        "courier.add_partner",
+    ]
     assert role_permission_codes("agent", available) == [
         "complaints.add_complaint",
         "complaints.view_complaint",
+        "complaints.handle_complaint",
     ]
     assert role_permission_codes("printing", available) == []
 
@@ -79,16 +87,17 @@ def test_reporting_line_and_no_self_supervision():
 
 @pytest.mark.django_db
 def test_rule_owners_hold_the_tracking_rules_and_report_runs():
-    """ORG-02, TRK-02: supervisors, platform supervisors and managers own the tracking rules and
-    may run stored reports (HQ may run reports); agents may do neither."""
+    """ORG-02, TRK-02: the manager alone owns the tracking rules (issue 12 item 1); supervisors,
+    platform supervisors, managers and HQ may run stored reports; agents may do neither."""
     from django.contrib.auth.models import Group
 
     def perms(role):
         group = Group.objects.get(name=role)
         return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
 
-    for role in ("supervisor", "platform_supervisor", "manager"):
-        assert {"tracking.manage_trackingpolicy", "courier.run_report"} <= perms(role)
-    assert "courier.run_report" in perms("hq")
-    assert "tracking.manage_trackingpolicy" not in perms("hq")
+    for role in ("supervisor", "platform_supervisor", "manager", "hq"):
+        assert "courier.run_report" in perms(role)
+    assert "tracking.manage_trackingpolicy" in perms("manager")
+    for role in ("supervisor", "platform_supervisor", "hq", "agent"):
+        assert "tracking.manage_trackingpolicy" not in perms(role)
     assert not {"tracking.manage_trackingpolicy", "courier.run_report"} & perms("agent")

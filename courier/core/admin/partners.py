@@ -3,6 +3,10 @@ the services (revoking is a workflow-kit action)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.urls import path, register_converter
+from django.urls.resolvers import RoutePattern
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -64,6 +68,13 @@ class PartnerAdmin(SimpleHistoryAdmin):
     readonly_fields = ["service_user", "created_at"]
     inlines = [PartnerAPIKeyInline, WebhookEndpointInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """DLV-06: the data retention is set only by holders of ``set_partner_retention``."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("courier.set_partner_retention"):
+            fields.append("retention_years")
+        return fields
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         partner_service_user_ensure(obj)
@@ -79,6 +90,23 @@ class PartnerAPIKeyForm(forms.ModelForm):
     class Meta:
         model = PartnerAPIKey
         fields = ["partner", "name", "scopes", "expiry_date", "revoked"]
+
+
+class KeyReferenceConverter:
+    """Issue 12: a key's admin URLs carry its prefix (public, shown in the list), never its id,
+    which embeds the key's hash; every ``reverse`` of them (the list, the inline's link, the log
+    of recent actions, the buttons) is shortened to the prefix here."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value).split(".", 1)[0]
+
+
+register_converter(KeyReferenceConverter, "apikeyref")
 
 
 @admin.register(PartnerAPIKey)
@@ -98,6 +126,44 @@ class PartnerAPIKeyAdmin(ServiceActionsMixin, SuperuserSetupMixin, admin.ModelAd
             bulk=True,
         ),
     }
+
+    def get_urls(self):
+        urls = []
+        for url in super().get_urls():
+            route = getattr(url.pattern, "_route", "")
+            if isinstance(url.pattern, RoutePattern) and "<path:object_id>" in route:
+                route = route.replace("<path:object_id>", "<apikeyref:object_id>")
+                url = path(route, url.callback, name=url.name)
+            urls.append(url)
+        return urls
+
+    def get_object(self, request, object_id, from_field=None):
+        prefix = unquote(object_id).split(".", 1)[0]
+        return self.get_queryset(request).filter(prefix=prefix).first()
+
+    def action_checkbox(self, obj):
+        """The list's checkbox names the key by its prefix, not its id (which holds the hash)."""
+        attrs = {"class": "action-select", "aria-label": str(obj)}
+        checkbox = forms.CheckboxInput(attrs, lambda value: False)
+        return checkbox.render(helpers.ACTION_CHECKBOX_NAME, obj.prefix)
+
+    def response_action(self, request, queryset):
+        prefixes = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if prefixes:
+            post = request.POST.copy()
+            post.setlist(
+                helpers.ACTION_CHECKBOX_NAME,
+                list(
+                    PartnerAPIKey.objects.filter(prefix__in=prefixes).values_list("pk", flat=True)
+                ),
+            )
+            request.POST = post
+        return super().response_action(request, queryset)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # keys are revoked, not deleted (its page lists ids)
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -60,6 +60,8 @@ class Partner(models.Model):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         ordering = ["code"]
+        # DLV-06: how long a partner's data is kept is the manager's decision (issue 12).
+        permissions = [("set_partner_retention", _("Can set a partner's data retention"))]
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -90,6 +90,10 @@ class FinanceSettingsAdmin(FinanceAdmin):
         # every admin page, whose sidebar asks every model admin).
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Issue 12: the finance rule numbers are the manager's (finance reads them).
+        return request.user.has_perm(P_APPROVE)
+
 
 @admin.register(FeeRegion)
 class FeeRegionAdmin(FinanceAdmin):
