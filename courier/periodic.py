@@ -115,6 +115,19 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab={"minute": "10", "hour": "1"},
     ),
     PeriodicJob(
+        name="finance-fee-snapshots-sweep",
+        task="courier.finance.shipment_fees_snapshots_sweep",
+        description="FIN-01: queues the fee snapshot of recent shipments that have none (the "
+        "broker was down when they were created).",
+        every_seconds=120,
+    ),
+    PeriodicJob(
+        name="finance-statement-exports-sweep",
+        task="courier.finance.statement_exports_sweep",
+        description="FIN-03: queues the stored export of issued statements that have none.",
+        every_seconds=600,
+    ),
+    PeriodicJob(
         name="tracking-sweep-morning",
         task="tracking.tasks.tracking_sweep",
         description="TRK-02: the 09:00 in-transit check (stale, past estimate, arrival not "

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Sum
 
 from courier.finance import money, rules
 from courier.finance.models import (
+    BankTransferOrder,
     FinanceSettings,
     LedgerAllocation,
     LedgerEntry,
@@ -102,3 +103,20 @@ def ageing_bucket_names() -> list[str]:
         low = upper + 1
     names.append(f">{low - 1}")
     return names
+
+
+def bank_transfer_orders_awaiting():
+    """FIN-05: the register's orders still waiting for their transfer, oldest due first."""
+    return (
+        BankTransferOrder.objects.filter(state="awaiting")
+        .select_related("customer", "partner")
+        .order_by("due_on", "id")
+    )
+
+
+def bank_transfer_orders_overdue(as_of: datetime.date | None = None):
+    """FIN-05: awaiting orders whose transfer was due before ``as_of`` (today): finance's
+    list to chase. One query."""
+    from django.utils import timezone
+
+    return bank_transfer_orders_awaiting().filter(due_on__lt=as_of or timezone.localdate())

@@ -2,7 +2,13 @@
 
 from celery import shared_task
 
-__all__ = ["statement_export", "statements_build_due"]
+__all__ = [
+    "shipment_fees_snapshot",
+    "shipment_fees_snapshots_sweep",
+    "statement_export",
+    "statement_exports_sweep",
+    "statements_build_due",
+]
 
 TASK_OPTIONS = {"acks_late": True, "task_reject_on_worker_lost": True}
 
@@ -22,3 +28,29 @@ def statement_export(statement_id: int) -> int | None:
 
     run = statement_export_store(statement_id)
     return run.pk if run is not None else None
+
+
+@shared_task(name="courier.finance.shipment_fees_snapshot", **TASK_OPTIONS)
+def shipment_fees_snapshot(shipment_id: int) -> int | None:
+    """FIN-01: a new shipment's fee snapshot (queued after the intake commits; a re-run returns
+    the lines already written)."""
+    from courier.finance.services.fees import shipment_fees_snapshot_due
+
+    lines = shipment_fees_snapshot_due(shipment_id)
+    return None if lines is None else len(lines)
+
+
+@shared_task(name="courier.finance.shipment_fees_snapshots_sweep", **TASK_OPTIONS)
+def shipment_fees_snapshots_sweep() -> int:
+    """FIN-01: queue the snapshots the broker or a worker missed."""
+    from courier.finance.services.fees import shipment_fees_snapshots_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(name="courier.finance.statement_exports_sweep", **TASK_OPTIONS)
+def statement_exports_sweep() -> int:
+    """FIN-03: queue the stored exports the broker or a worker missed."""
+    from courier.finance.services.statements import statement_exports_sweep as sweep
+
+    return sweep()

@@ -36,3 +36,18 @@ def statement(partner):
     )
     row.refresh_from_db()
     return row
+
+
+@partner_object("courier.LedgerEntry", paths=["ledger/{id}"])
+def ledger_entry(partner):
+    """A ledger entry of ``partner``: the matrix's list check of ``/api/v1/ledger/`` (which has
+    no detail path) uses it so that B's list is proven to omit A's entries, not just empty."""
+    from django.utils import timezone
+
+    return LedgerEntry.objects.create(
+        partner=partner,
+        kind="top_up",
+        amount=Decimal("-5.00"),
+        reason="matrix",
+        created_at=timezone.now(),
+    )

@@ -21,6 +21,7 @@ WEBHOOK_EVENT_TYPES = {
     "tracking.event_added": _("Tracking event added"),
     "complaint.status_changed": _("Complaint status changed"),
     "return.status_changed": _("Return status changed"),
+    "statement.issued": _("Statement issued"),
 }
 
 

@@ -21,6 +21,7 @@ from courier.finance.errors import FinanceInvalid
 from courier.finance.models import (
     BankTransaction,
     BankTransferCustomer,
+    BankTransferOrder,
     CreditAssessment,
     CreditHold,
     FeeItem,
@@ -511,11 +512,80 @@ class ReconciliationItemAdmin(WorkflowAdmin):
     }
 
 
+def _shipment_for(waybill_number: str):
+    from courier.shipments.selectors import shipments_all
+
+    shipment = shipments_all().filter(waybill_number=waybill_number.strip()).first()
+    if shipment is None:
+        raise FinanceInvalid({"waybill_number": _("No shipment with this waybill number.")})
+    return shipment
+
+
 @admin.register(BankTransferCustomer)
-class BankTransferCustomerAdmin(FinanceAdmin):
+class BankTransferCustomerAdmin(ServiceActionsMixin, FinanceAdmin):
+    """FIN-05: the bank-transfer register (銀行轉賬明細表); each customer's orders are entered
+    here and followed in "Bank-transfer orders" until their transfer goes through."""
+
     list_display = ["account_name", "partner", "bank_name", "account_last4"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
+    service_actions = {
+        "register_order": ServiceAction(
+            _("Register an order awaiting transfer"),
+            lambda r, o, d: bank.bank_transfer_order_register(
+                o,
+                _shipment_for(d["waybill_number"]),
+                user=r.user,
+                amount=d["amount"],
+                due_on=d["due_on"],
+            ),
+            form=f.TransferOrderForm,
+            permission="view",
+        ),
+    }
+
+
+class TransferOverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Transfer overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            overdue = selectors.bank_transfer_orders_overdue()
+            return queryset.filter(pk__in=overdue.values("pk"))
+        return queryset
+
+
+@admin.register(BankTransferOrder)
+class BankTransferOrderAdmin(WorkflowAdmin):
+    """FIN-05: the register's orders followed to payment: awaiting (overdue ones under the
+    "overdue" filter), paid when the bank import (or finance by hand) matches their transfer."""
+
+    list_display = [
+        "waybill_number",
+        "customer",
+        "partner",
+        "amount",
+        "due_on",
+        "state",
+        "paid_at",
+        "bank_transaction",
+    ]
+    list_filter = ["state", TransferOverdueFilter, "due_on"]
+    list_select_related = ["customer", "partner", "bank_transaction"]
+    search_fields = ["=waybill_number", "customer__account_name"]
+    service_actions = {
+        "cancel": ServiceAction(
+            _("Take off the register"),
+            lambda r, o, d: bank.bank_transfer_order_cancel(o, user=r.user, reason=d["reason"]),
+            form=f.ReasonForm,
+            available=lambda o, u: o.state == "awaiting",
+            permission="view",
+        ),
+    }
 
 
 @admin.register(BankTransaction)

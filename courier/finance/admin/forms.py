@@ -119,3 +119,11 @@ class FeeScheduleVersionForm(forms.ModelForm):
             )
             schedule_versions_check(schedule, candidate=probe)
         return cleaned
+
+
+class TransferOrderForm(forms.Form):
+    """FIN-05: an order of the bank-transfer customer to follow until its transfer arrives."""
+
+    waybill_number = forms.CharField(label=_("Waybill number"), max_length=20)
+    amount = forms.DecimalField(label=_("Amount expected"), max_digits=12, decimal_places=2)
+    due_on = forms.DateField(label=_("Transfer due by"))

@@ -1,8 +1,10 @@
 """Partner endpoints of the finance domain, on ``courier.core.api.base``.
 
-Scopes: until the platform adds ``finance:read``/``finance:write`` to ``API_SCOPES``, reading
-quotes, statements and the ledger needs ``shipments:read`` and answering a statement
-``shipments:write`` (``SCOPE_READ``/``SCOPE_WRITE`` below are the one place to change).
+Scopes: reading quotes, statements and the ledger needs ``finance:read``; confirming or
+disputing a statement needs ``finance:write``. Until these scopes existed the endpoints asked for
+``shipments:read``/``shipments:write``; migration ``0012_finance_api_scopes`` gave every key
+that carried those the matching finance scope, so no existing key lost an operation it had, and
+new keys get finance access only when it is asked for.
 """
 
 import django_filters
@@ -42,8 +44,8 @@ from courier.finance.services.statements import (
     statement_line_confirm,
 )
 
-SCOPE_READ = "shipments:read"
-SCOPE_WRITE = "shipments:write"
+SCOPE_READ = "finance:read"
+SCOPE_WRITE = "finance:write"
 
 
 class QuoteView(PartnerAPIView):

@@ -23,6 +23,7 @@ from courier.finance.models.ledger import (
 from courier.finance.models.statements import (
     BankTransaction,
     BankTransferCustomer,
+    BankTransferOrder,
     ReconciliationItem,
     Statement,
     StatementDispute,
@@ -34,6 +35,7 @@ __all__ = [
     "AppendOnlyError",
     "BankTransaction",
     "BankTransferCustomer",
+    "BankTransferOrder",
     "CreditAssessment",
     "CreditHold",
     "FeeItem",

@@ -333,6 +333,81 @@ class BankTransferCustomer(models.Model):
         return f"{self.account_name} ({self.partner_id})"
 
 
+class BankTransferOrder(FSMModelMixin, models.Model):
+    """FIN-05: an order of a bank-transfer customer followed until its transfer goes through:
+    awaiting until a bank line naming its waybill with its amount is imported (or finance
+    matches one by hand), then paid; past its due date it shows in finance's overdue list."""
+
+    class State(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting transfer")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    customer = models.ForeignKey(
+        BankTransferCustomer,
+        verbose_name=_("bank-transfer customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    partner = models.ForeignKey(
+        "courier.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    shipment = models.ForeignKey(
+        "courier.Shipment",
+        verbose_name=_("shipment"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    waybill_number = models.CharField(_("waybill number"), max_length=20)
+    amount = models.DecimalField(_("amount expected"), **MONEY)
+    due_on = models.DateField(_("transfer due by"), db_index=True)
+    state = FSMField(_("state"), default="awaiting", choices=State.choices, protected=True)
+    bank_transaction = models.OneToOneField(
+        "courier.BankTransaction",
+        verbose_name=_("bank transaction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfer_order",
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bank-transfer order")
+        verbose_name_plural = _("bank-transfer orders")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transferorder_positive"),
+            models.UniqueConstraint(
+                fields=["shipment"],
+                condition=Q(state="awaiting") | Q(state="paid"),
+                name="transferorder_one_per_shipment",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "due_on"])]
+
+    def __str__(self):
+        return f"{self.waybill_number} {self.amount}"
+
+    @transition(field=state, source="awaiting", target="paid")
+    def pay(self):
+        pass
+
+    @transition(field=state, source="awaiting", target="cancelled")
+    def cancel(self):
+        pass
+
+
 class BankTransaction(FSMModelMixin, models.Model):
     """FIN-05: one line of an imported bank statement, unique by the bank's id; matched to an
     open statement or taken as a prepayment, else it waits in finance's unmatched queue."""

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from courier.finance import money, rules
 from courier.finance.errors import FinanceConflict, FinanceInvalid
-from courier.finance.models import BankTransaction, BankTransferCustomer, PartnerAccount, Statement
+from courier.finance.models import (
+    BankTransaction,
+    BankTransferCustomer,
+    BankTransferOrder,
+    PartnerAccount,
+    Statement,
+)
 from courier.finance.services.ledger import P_MANAGE, ledger_post, require
 from courier.finance.services.statements import _number, statement_outstanding, table_rows
 
@@ -40,6 +46,81 @@ def _match(txn: BankTransaction, *, user, statement=None, partner=None) -> BankT
     return txn
 
 
+def _order_paid(txn: BankTransaction, order: BankTransferOrder, *, user) -> BankTransaction:
+    """FIN-05: the transfer of a registered order went through: the payment is the partner's
+    prepayment on the ledger, and the order is paid with the bank line linked."""
+    txn = _match(txn, user=user, partner=order.partner)
+    locked = BankTransferOrder.objects.select_for_update().get(pk=order.pk)
+    locked.pay()
+    locked.bank_transaction, locked.paid_at = txn, timezone.now()
+    locked._history_user = user
+    locked._change_reason = f"bank {txn.bank_id}"[:100]
+    locked.save(update_fields=["state", "bank_transaction", "paid_at"])
+    return txn
+
+
+def _order_candidates():
+    for order in BankTransferOrder.objects.filter(state="awaiting").select_related("partner"):
+        yield order, order.waybill_number, order.amount
+
+
+def bank_transfer_order_register(customer, shipment, *, user, amount, due_on) -> BankTransferOrder:
+    """FIN-05: enter a bank-transfer customer's order in the register: it is followed until a
+    bank line naming its waybill with ``amount`` is imported. The shipment must be the
+    customer's partner's, and an order is registered once."""
+    require(user, P_MANAGE)
+    errors = {}
+    if shipment is None or shipment.partner_id != customer.partner_id:
+        errors["shipment"] = _("This shipment is not this customer's.")
+    try:
+        value = money.round_line(amount)
+    except (TypeError, ValueError, ArithmeticError):
+        value = None
+    if value is None or value <= 0:
+        errors["amount"] = _("Enter a positive amount.")
+    if not isinstance(due_on, datetime.date):
+        errors["due_on"] = _("Enter a date.")
+    if errors:
+        raise FinanceInvalid(errors)
+    with transaction.atomic():
+        if BankTransferOrder.objects.filter(
+            shipment=shipment, state__in=["awaiting", "paid"]
+        ).exists():
+            raise FinanceInvalid(
+                {"shipment": _("This shipment is already in the register.")},
+                code="already_registered",
+            )
+        order = BankTransferOrder(
+            customer=customer,
+            partner_id=customer.partner_id,
+            shipment=shipment,
+            waybill_number=shipment.waybill_number,
+            amount=value,
+            due_on=due_on,
+            created_by=user,
+        )
+        order._history_user = user
+        order.save()
+        return order
+
+
+def bank_transfer_order_cancel(order: BankTransferOrder, *, user, reason: str):
+    """FIN-05: take an order off the register (the customer paid another way, the order was
+    cancelled), saying why."""
+    require(user, P_MANAGE)
+    if not (reason or "").strip():
+        raise FinanceInvalid({"reason": _("Say why.")})
+    with transaction.atomic():
+        locked = BankTransferOrder.objects.select_for_update().get(pk=order.pk)
+        if locked.state != "awaiting":
+            raise FinanceConflict(_("This order is not awaiting a transfer."))
+        locked.cancel()
+        locked._history_user = user
+        locked._change_reason = reason[:100]
+        locked.save(update_fields=["state"])
+        return locked
+
+
 def _candidates():
     for statement in Statement.objects.filter(state="confirmed", partner__isnull=False):
         yield statement, statement.number, statement_outstanding(statement)
@@ -61,7 +142,8 @@ def bank_statement_import(upload, *, user) -> dict[str, int]:
     """FIN-05: import a bank statement (CSV/Excel: bank_id, booked_on, amount, payer_name,
     reference). Each transaction is unique by its bank id: one already imported is skipped; a
     file naming one twice, or with an unreadable line, is refused whole. New lines are matched
-    by amount and reference to open statements, then to prepayments of bank-transfer customers;
+    by amount and reference to open statements, then to the register's orders awaiting a
+    transfer (the reference names the waybill), then to prepayments of bank-transfer customers;
     the rest wait in the unmatched queue."""
     require(user, P_MANAGE)
     raw = upload.read()
@@ -111,6 +193,13 @@ def bank_statement_import(upload, *, user) -> dict[str, int]:
             txn.save()
             counts["imported"] += 1
             statement = rules.bank_match(txn.amount, txn.reference, _candidates())
+            order = None
+            if statement is None:
+                order = rules.bank_match(txn.amount, txn.reference, _order_candidates())
+            if order is not None:
+                _order_paid(txn, order, user=user)
+                counts["matched"] += 1
+                continue
             partner = None if statement is not None else _prepayment_partner(txn)
             if statement is not None or partner is not None:
                 _match(txn, user=user, statement=statement, partner=partner)
@@ -120,16 +209,24 @@ def bank_statement_import(upload, *, user) -> dict[str, int]:
     return counts
 
 
-def bank_transaction_assign(txn: BankTransaction, *, user, statement=None, partner=None):
-    """FIN-05: finance matches a queued line by hand to a statement or as a partner's
-    prepayment. A line already matched is refused."""
+def bank_transaction_assign(
+    txn: BankTransaction, *, user, statement=None, partner=None, transfer_order=None
+):
+    """FIN-05: finance matches a queued line by hand to a statement, to a registered order
+    awaiting its transfer, or as a partner's prepayment. A line already matched is refused."""
     require(user, P_MANAGE)
-    if (statement is None) == (partner is None):
-        raise FinanceInvalid({"statement": _("Choose a statement or a partner.")})
+    if sum(x is not None for x in (statement, partner, transfer_order)) != 1:
+        raise FinanceInvalid({"statement": _("Choose a statement, an order or a partner.")})
     with transaction.atomic():
         locked = BankTransaction.objects.select_for_update().get(pk=txn.pk)
         if locked.state != "unmatched":
             raise FinanceConflict(_("This bank line is already matched."), code="already_matched")
+        if transfer_order is not None:
+            if transfer_order.state != "awaiting":
+                raise FinanceInvalid(
+                    {"transfer_order": _("This order is not awaiting a transfer.")}
+                )
+            return _order_paid(locked, transfer_order, user=user)
         if statement is not None and statement.state != "confirmed":
             raise FinanceInvalid({"statement": _("Only a confirmed statement takes a payment.")})
         if partner is not None and not PartnerAccount.objects.filter(partner=partner).exists():

@@ -7,6 +7,7 @@ process and per version revision (``_compiled``) and kept ``CACHE_SECONDS`` at m
 """
 
 import datetime
+import logging
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from courier.core.services.notifications import notification_send
+from courier.core.services.outbox import queue_after_commit, task_delay_safely
 from courier.finance import money, rules
 from courier.finance.errors import FinanceConflict, FinanceInvalid
 from courier.finance.models import (
@@ -25,6 +28,8 @@ from courier.finance.models import (
     FinanceSettings,
     ShipmentFeeLine,
 )
+
+logger = logging.getLogger("courier.finance")
 
 CACHE_SECONDS = 30.0
 _cache: dict[tuple[int, int], tuple[float, "Compiled"]] = {}
@@ -378,6 +383,92 @@ def shipment_fees_snapshot(shipment, *, user, declared_value=None, extras=(), on
         return lines
 
 
+# The snapshot of a new shipment is written AFTER the intake commits, by the outbox pattern:
+# ``order_intake`` (the fast write path, one round trip on PostgreSQL, exact query counts under
+# test, API create ≥ 0.5 × GET /me/ per second) only queues ``shipment_fees_snapshot_queue``,
+# which costs no query. Pricing inline would add the schedule look-up, the compiled-version
+# reads on a cache miss, the snapshot INSERT and the credit check's account lock and two sums
+# (about 7 queries) to every create. The task snapshots with the schedule in force on the day
+# the shipment was CREATED (never the day the worker runs), once per shipment (the shipment's
+# row lock and the lines already written make a re-run return them); the sweeper
+# ``shipment_fees_snapshots_sweep`` takes any shipment the broker or a worker missed.
+SNAPSHOT_SWEEP_HOURS = 48  # a shipment older than this without lines is left to finance
+SNAPSHOT_SWEEP_GRACE_SECONDS = 120  # the task normally runs within a second of the commit
+SNAPSHOT_SWEEP_BATCH = 500
+
+
+def shipment_fees_snapshot_queue(shipment_id: int) -> None:
+    """FIN-01: queue the new shipment's fee snapshot once the caller's transaction commits
+    (no query; a broker failure is logged and left to the sweeper)."""
+    from courier.finance.tasks import shipment_fees_snapshot as task
+
+    queue_after_commit(
+        lambda: task.apply_async(args=(shipment_id,), retry=False),
+        what=f"fee snapshot of shipment {shipment_id}",
+    )
+
+
+def shipment_fees_snapshot_due(shipment_id: int):
+    """FIN-01: the task's service: the snapshot of shipment ``shipment_id`` under the schedule in
+    force on its creation day, written by the intake's user; returns the lines, or ``None`` for
+    a cancelled (or vanished) shipment or one that cannot be priced (finance is told once,
+    naming the reason; the sweeper tries again until ``SNAPSHOT_SWEEP_HOURS``)."""
+    from courier.shipments.selectors import shipments_all
+
+    shipment = shipments_all().select_related("order", "partner").filter(pk=shipment_id).first()
+    if shipment is None or shipment.state == "cancelled":
+        return None
+    try:
+        return shipment_fees_snapshot(
+            shipment,
+            user=shipment.order.verified_by,
+            on=timezone.localdate(shipment.created_at),
+        )
+    except FinanceInvalid as exc:
+        problems = "; ".join(str(m) for m in exc.messages)
+        logger.warning("shipment %s cannot be priced: %s", shipment_id, problems)
+        from courier.finance.services.ledger import users_with_role
+
+        notification_send(
+            users_with_role("finance"),
+            _("Shipment %(w)s has no fee snapshot") % {"w": shipment.waybill_number},
+            problems,
+            dedupe_key=f"finance-unpriced-{shipment_id}",
+        )
+        return None
+
+
+def shipment_fees_snapshots_sweep(now=None) -> int:
+    """FIN-01: queue the snapshot of every recent shipment that has none (the broker was down,
+    a worker died): original waybills created in the last ``SNAPSHOT_SWEEP_HOURS``, not
+    cancelled, at least ``SNAPSHOT_SWEEP_GRACE_SECONDS`` old; ``SNAPSHOT_SWEEP_BATCH`` per run.
+    Returns how many were queued."""
+    from django.db.models import Exists, OuterRef
+
+    from courier.finance.tasks import shipment_fees_snapshot as task
+    from courier.shipments.selectors import shipments_all
+
+    now = now or timezone.now()
+    ids = list(
+        shipments_all()
+        .filter(
+            kind="original",
+            created_at__gte=now - datetime.timedelta(hours=SNAPSHOT_SWEEP_HOURS),
+            created_at__lt=now - datetime.timedelta(seconds=SNAPSHOT_SWEEP_GRACE_SECONDS),
+        )
+        .exclude(state="cancelled")
+        .filter(~Exists(ShipmentFeeLine.objects.filter(shipment_id=OuterRef("pk"))))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SNAPSHOT_SWEEP_BATCH]
+    )
+    queued = 0
+    for pk in ids:
+        if not task_delay_safely(task, pk, what=f"fee snapshot of shipment {pk}"):
+            break
+        queued += 1
+    return queued
+
+
 def shipment_fees_reweigh(shipment, weight_kg, *, user, reason: str = ""):
     """FIN-01/SHP-10: a re-weigh at the station re-prices the freight with the rule kept in the
     snapshot (never today's schedule) and adds the difference as an adjustment line. Returns
@@ -435,6 +526,29 @@ def shipment_fees_reweigh(shipment, weight_kg, *, user, reason: str = ""):
             reason=reason[:200],
             created_at=timezone.now(),
         )
+
+
+def shipment_fees_station_weighed(shipment, weight_kg, *, user, reason: str = ""):
+    """FIN-01/SHP-10: the station weighed the parcel. A shipment whose snapshot has not been
+    written yet (its task has not run) is priced first, from the order as taken in, so the
+    station's weight is never lost; then the re-weigh adds its adjustment line. A shipment that
+    cannot be priced (no schedule, unknown zone) is left to finance and the scan goes on.
+    Returns the adjustment line or None."""
+    if not ShipmentFeeLine.objects.filter(shipment_id=shipment.pk).exists():
+        try:
+            shipment_fees_snapshot(
+                shipment,
+                user=user,
+                on=timezone.localdate(shipment.created_at),
+            )
+        except FinanceInvalid as exc:
+            logger.warning(
+                "shipment %s cannot be priced at the station: %s",
+                shipment.pk,
+                "; ".join(str(m) for m in exc.messages),
+            )
+            return None
+    return shipment_fees_reweigh(shipment, weight_kg, user=user, reason=reason)
 
 
 # --- schedule versions -----------------------------------------------------------------------

@@ -15,8 +15,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courier.core.models import WEBHOOK_EVENT_TYPES
 from courier.core.services.notifications import notification_send
+from courier.core.services.outbox import queue_after_commit, tasks_delay_safely
 from courier.core.services.webhooks import webhook_event_emit
 from courier.finance import money, rules
 from courier.finance.errors import FinanceConflict, FinanceInvalid, FinanceRefused
@@ -79,7 +79,8 @@ def statements_build(
     tz = timezone.get_current_timezone()
     lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     hi = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
-    accounts = PartnerAccount.objects.filter(statement_period=kind)
+    # Sandbox partners (test keys) are never billed.
+    accounts = PartnerAccount.objects.filter(statement_period=kind, partner__is_sandbox=False)
     if partner_ids is not None:
         accounts = accounts.filter(partner_id__in=partner_ids)
     wanted = set(accounts.values_list("partner_id", flat=True))
@@ -273,16 +274,46 @@ def statement_issue(statement: Statement, *, user) -> Statement:
             days=settings_row.statement_confirm_days
         )
         _save(locked, ["state", "issued_at", "confirm_by"], user=user, reason="issued")
-        if locked.partner_id and EVENT_ISSUED in WEBHOOK_EVENT_TYPES:
+        if locked.partner_id:
+            # The outbox row, in this transaction; its signed delivery is queued after commit
+            # and retried by the platform's webhook sweep.
             webhook_event_emit(locked.partner, EVENT_ISSUED, statement_payload(locked))
-        transaction.on_commit(lambda: _export_later(locked.pk))
+        _export_later(locked.pk)
         return locked
 
 
 def _export_later(pk: int) -> None:
+    """Queue the stored export after commit; a broker failure is logged, and
+    ``statement_exports_sweep`` queues it again."""
     from courier.finance.tasks import statement_export
 
-    statement_export.delay(pk)
+    queue_after_commit(
+        lambda: statement_export.apply_async(args=(pk,), retry=False),
+        what=f"export of statement {pk}",
+    )
+
+
+EXPORT_SWEEP_DAYS = 7
+EXPORT_SWEEP_GRACE_SECONDS = 300
+
+
+def statement_exports_sweep(now=None) -> int:
+    """FIN-03: queue the stored export of every statement issued in the last
+    ``EXPORT_SWEEP_DAYS`` (and at least ``EXPORT_SWEEP_GRACE_SECONDS`` ago) that has none yet.
+    Returns how many were queued."""
+    from courier.finance.tasks import statement_export
+
+    now = now or timezone.now()
+    ids = (
+        Statement.objects.filter(
+            report_run__isnull=True,
+            issued_at__gte=now - datetime.timedelta(days=EXPORT_SWEEP_DAYS),
+            issued_at__lt=now - datetime.timedelta(seconds=EXPORT_SWEEP_GRACE_SECONDS),
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return tasks_delay_safely(statement_export, list(ids), what="statement export")
 
 
 def _partner_lock(line_or_statement, partner) -> None:

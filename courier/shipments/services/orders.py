@@ -14,6 +14,7 @@ from courier.core.fastwrite import (
     rows_create_with_history,
     rows_pks_allocate,
 )
+from courier.finance.services.fees import shipment_fees_snapshot_queue
 from courier.shipments import rules
 from courier.shipments.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
 from courier.shipments.services.shipments import (
@@ -227,6 +228,13 @@ def order_intake(
                 obj._state.adding = True
     # Answering the create then reads nothing back (lines are listed by pk).
     prefetched_cache_set(order, "lines", sorted(built, key=lambda line: line.pk))
+    # FIN-01: the fee snapshot (and FIN-02's credit check) is written after commit by a task,
+    # not here: pricing inline would add about 7 queries (schedule in force, the snapshot's
+    # INSERT, the credit check's account lock and sums) to this one-round-trip write path and
+    # its exact query counts. Queueing costs no query; the task prices with the schedule in
+    # force on the creation day, once per shipment, and a sweep retries what the broker missed.
+    # Printing and pick-up ask finance whether the shipment is held (shipments._apply).
+    shipment_fees_snapshot_queue(shipment.pk)
     return Intake(order, shipment, True)
 
 

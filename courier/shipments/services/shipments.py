@@ -117,6 +117,26 @@ _TIMESTAMPS = {
 }
 
 
+# FIN-02: printing (the start of dispatch) and the hand-over to the courier wait while finance
+# holds the shipment for credit; a re-print too.
+CREDIT_CHECKED_STEPS = frozenset({"print_waybill", "pick_up"})
+
+
+def credit_hold_refuse(locked: Shipment) -> None:
+    """Refuse to print or dispatch a shipment held for credit until finance releases it."""
+    from courier.finance.services.ledger import credit_hold_active
+
+    if credit_hold_active(locked):
+        raise StateConflict(
+            _(
+                "Shipment %(w)s is held for credit: a finance role must release the hold "
+                "before it is printed or dispatched."
+            )
+            % {"w": locked.waybill_number},
+            code="credit_hold",
+        )
+
+
 def shipment_lock(shipment: Shipment) -> Shipment:
     return (
         Shipment.objects.select_for_update().select_related("order", "partner").get(pk=shipment.pk)
@@ -135,6 +155,8 @@ def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) ->
         raise PermissionDenied(_("Your role may not do this to a shipment."))
     if name == "pick_up" and locked.needs_reprint:
         raise StateConflict(_("The waybill must be re-printed first."), code="needs_reprint")
+    if name in CREDIT_CHECKED_STEPS:
+        credit_hold_refuse(locked)
     old = locked.state
     method()
     now = timezone.now()
@@ -170,6 +192,7 @@ def shipment_reprint(shipment: Shipment, *, user) -> Shipment:
             raise PermissionDenied(_("Your role may not print waybills."))
         if locked.state not in ("printed", "packed"):
             raise StateConflict(_("Only a printed or packed waybill can be re-printed."))
+        credit_hold_refuse(locked)
         locked.print_count += 1
         locked.needs_reprint = False
         locked.printed_at = timezone.now()

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courier.finance.services.fees import shipment_fees_station_weighed
 from courier.shipments import rules
 from courier.shipments.models import CashHandover, CounterPickup, Shipment, StationScan
 from courier.shipments.services.delivery import _cod_record, signer_authorisation
@@ -66,6 +67,12 @@ def station_inbound(
             qty=quantity,
             source=source,
         )
+        if locked.kind == "original":
+            # FIN-01: the station's weight re-prices the freight (an adjustment line), in this
+            # transaction: an implausible weight refuses the scan as a whole.
+            shipment_fees_station_weighed(
+                locked, weight_kg, user=user, reason=f"inbound {station.code}"
+            )
         if locked.state == "in_transit":
             _apply(locked, "arrive_at_station", user=user, reason=f"inbound {station.code}")
         return scan
