@@ -150,6 +150,7 @@ class WebhookEndpointViewSet(
     """The calling partner's webhook endpoints."""
 
     partner_field = "partner"
+    lookup_value_regex = "[0-9]{1,18}"  # a huge id is a 404, never a database overflow
     serializer_class = WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     required_scopes = {
