@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import TruncDate
 
 from complaints import rules
 from complaints.models import (
+    OPEN_STATES,
+    Complaint,
     ComplaintSettings,
+    Escalation,
+    EscalationTrigger,
+    Incident,
+    Milestone,
     ServiceLevelDay,
     SlaMilestone,
     Survey,
@@ -107,3 +116,188 @@ def survey_is_bad_review_of_agent(survey: Survey) -> bool:
     """CMP-13 / G16: an answered survey scoring at most the bad-review mark, naming an agent."""
     threshold = ComplaintSettings.load().bad_review_max_score
     return survey.score is not None and survey.score <= threshold and survey.agent_id is not None
+
+
+# --- the ops console (courier.console): each role's home and the RPT reports -------------------
+def _local_tz():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def complaints_open_of_agent(employee_id: int) -> list[Complaint]:
+    """The agent's open complaints, the one nearest its deadline first; each carries ``due_at``
+    (the running clock: first response until answered, then the solution). One query."""
+    rows = list(
+        Complaint.objects.filter(assigned_agent_id=employee_id, state__in=OPEN_STATES).order_by(
+            "pk"
+        )
+    )
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    for c in rows:
+        c.due_at = c.respond_by if c.responded_at is None else c.resolve_by
+        c.due_milestone = Milestone.RESPONSE if c.responded_at is None else Milestone.RESOLUTION
+    rows.sort(key=lambda c: (c.due_at or far, c.pk))
+    return rows
+
+
+def complaint_deadlines(agent_ids, now: dt.datetime, horizon: dt.datetime) -> dict:
+    """CMP-03/04 on the supervisor's board: open complaints of ``agent_ids`` whose first-response
+    or solution clock has passed (``*_breached``: deadline before ``now``) or passes before
+    ``horizon`` (``*_soon``: ``now`` ≤ deadline < ``horizon``). One query."""
+    rows = list(
+        Complaint.objects.filter(state__in=OPEN_STATES, assigned_agent_id__in=list(agent_ids))
+        .filter(
+            Q(responded_at__isnull=True, respond_by__lt=horizon)
+            | Q(resolved_at__isnull=True, resolve_by__lt=horizon)
+        )
+        .select_related("assigned_agent")
+        .order_by("pk")
+    )
+    out = {"respond_soon": [], "respond_breached": [], "resolve_soon": [], "resolve_breached": []}
+    for c in rows:
+        if c.responded_at is None and c.respond_by is not None and c.respond_by < horizon:
+            out["respond_breached" if c.respond_by < now else "respond_soon"].append(c)
+        if c.resolved_at is None and c.resolve_by is not None and c.resolve_by < horizon:
+            out["resolve_breached" if c.resolve_by < now else "resolve_soon"].append(c)
+    for key in ("respond_soon", "respond_breached"):
+        out[key].sort(key=lambda c: (c.respond_by, c.pk))
+    for key in ("resolve_soon", "resolve_breached"):
+        out[key].sort(key=lambda c: (c.resolve_by, c.pk))
+    return out
+
+
+def complaints_unassigned_open_count() -> int:
+    return Complaint.objects.filter(state__in=OPEN_STATES, assigned_agent__isnull=True).count()
+
+
+def sla_by_department_day(start: dt.date, end: dt.date) -> dict:
+    """RPT-02/03: milestones done per (department of the assigned agent, local day, milestone):
+    ``{(department_id, day, milestone): {"met": n, "total": n}}``, days ``start``..``end``
+    inclusive. One query."""
+    tz = _local_tz()
+    since = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    rows = (
+        SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until)
+        .exclude(complaint__partner__is_sandbox=True)  # no partner: a customer's own
+        .annotate(day=TruncDate("done_at", tzinfo=tz))
+        .order_by()
+        .values("complaint__assigned_agent__department_id", "day", "milestone")
+        .annotate(met=Count("pk", filter=Q(met=True)), total=Count("pk"))
+    )
+    return {
+        (r["complaint__assigned_agent__department_id"], r["day"], r["milestone"]): {
+            "met": r["met"],
+            "total": r["total"],
+        }
+        for r in rows
+    }
+
+
+def incidents_open_by_department() -> dict:
+    """INC-01: open incidents per department of their project manager (``None``: no project
+    manager), one query."""
+    return {
+        r["project_manager__department_id"]: r["n"]
+        for r in Incident.objects.filter(state=Incident.State.OPEN)
+        .order_by()
+        .values("project_manager__department_id")
+        .annotate(n=Count("pk"))
+    }
+
+
+def sla_compliance(since: dt.datetime, until: dt.datetime) -> list[dict]:
+    """RPT-03 (CMP-03/04): milestones done in ``[since, until)`` per assigned agent, with the
+    agent's team (their supervisor) and branch (department), first response and solution
+    separately: met, breached and the share met. One query."""
+    rows = (
+        SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until)
+        .exclude(complaint__partner__is_sandbox=True)  # no partner: a customer's own
+        .order_by()
+        .values(
+            "milestone",
+            "complaint__assigned_agent_id",
+            "complaint__assigned_agent__name",
+            "complaint__assigned_agent__supervisor__name",
+            "complaint__assigned_agent__department__code",
+        )
+        .annotate(met=Count("pk", filter=Q(met=True)), breached=Count("pk", filter=Q(met=False)))
+    )
+    out = [
+        {
+            "milestone": r["milestone"],
+            "agent_id": r["complaint__assigned_agent_id"],
+            "agent": r["complaint__assigned_agent__name"] or "",
+            "team": r["complaint__assigned_agent__supervisor__name"] or "",
+            "branch": r["complaint__assigned_agent__department__code"] or "",
+            "met": r["met"],
+            "breached": r["breached"],
+            "rate": rules.percentage(r["met"], r["met"] + r["breached"]),
+        }
+        for r in rows
+    ]
+    order = {Milestone.RESPONSE: 0, Milestone.RESOLUTION: 1}
+    out.sort(key=lambda r: (order.get(r["milestone"], 9), r["branch"], r["team"], r["agent"]))
+    return out
+
+
+def sla_breaches(since: dt.datetime, until: dt.datetime) -> list[dict]:
+    """RPT-03: every milestone breached in ``[since, until)``: the complaint, which clock, its
+    deadline and when it was done, who failed it (the assigned agent, their team and branch)
+    and why (what the escalation ledger recorded when that deadline passed, else the
+    complaint's category and severity). Two queries."""
+    breaches = list(
+        SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until, met=False)
+        .exclude(complaint__partner__is_sandbox=True)  # no partner: a customer's own
+        .select_related(
+            "complaint__assigned_agent__supervisor", "complaint__assigned_agent__department"
+        )
+        .order_by("done_at", "pk")
+    )
+    trigger_of = {
+        Milestone.RESPONSE: EscalationTrigger.RESPONSE_BREACH,
+        Milestone.RESOLUTION: EscalationTrigger.RESOLUTION_BREACH,
+    }
+    reasons: dict = {}
+    for e in Escalation.objects.filter(
+        complaint_id__in={b.complaint_id for b in breaches},
+        trigger__in=list(trigger_of.values()),
+    ).order_by("escalated_at", "pk"):
+        reasons.setdefault((e.complaint_id, e.trigger), e)
+    out = []
+    for b in breaches:
+        c = b.complaint
+        agent = c.assigned_agent
+        esc = reasons.get((c.pk, trigger_of.get(b.milestone)))
+        late = None
+        if b.due_at is not None:
+            late = max(0, int((b.done_at - b.due_at).total_seconds() // 60))
+        why = [str(c.get_category_display()), str(c.get_severity_display())]
+        if esc is not None:
+            why.insert(0, esc.reason or str(EscalationTrigger(esc.trigger).label))
+        out.append(
+            {
+                "complaint_id": c.pk,
+                "milestone": b.milestone,
+                "due_at": b.due_at,
+                "done_at": b.done_at,
+                "minutes_late": late,
+                "agent": agent.name if agent else "",
+                "team": agent.supervisor.name if agent and agent.supervisor_id else "",
+                "branch": agent.department.code if agent else "",
+                "escalated_to_level": esc.to_level if esc else None,
+                "why": "; ".join(why),
+            }
+        )
+    return out
+
+
+def service_levels_by_day(start: dt.date, end: dt.date) -> dict:
+    """CMP-12 per day (``{day: {...}}``, days with a row only): the share of orders processed
+    within 24 h and the hotline answer rate. One query."""
+    out = {}
+    for r in ServiceLevelDay.objects.filter(day__gte=start, day__lte=end).order_by("day"):
+        out[r.day] = {
+            "orders_within_24h_rate": rules.percentage(r.orders_within_24h, r.orders_received),
+            "hotline_answer_rate": rules.percentage(r.calls_answered, r.calls_offered),
+        }
+    return out

@@ -290,6 +290,53 @@ def lookup_failures(waybill_number: str, since: dt.datetime) -> int:
     ).count()
 
 
+# --- the ops console (courier.console): the supervisor's board, the branch matrix --------------
+def overdue_work(agent_ids, now: dt.datetime) -> dict:
+    """TRK-04/05: open calls and chases of ``agent_ids`` whose time has passed (``due_at`` before
+    ``now``), the oldest first. One query."""
+    tasks = list(
+        FollowUpTask.objects.filter(assignee_id__in=list(agent_ids), state="open", due_at__lt=now)
+        .select_related("shipment", "assignee")
+        .order_by("due_at", "id")
+    )
+    return {
+        "calls": [t for t in tasks if t.reason != rules.CHASE],
+        "chases": [t for t in tasks if t.reason == rules.CHASE],
+    }
+
+
+def follow_up_by_department_day(start_day: dt.date, end_day: dt.date) -> dict:
+    """TRK-04/08 per (department of the assignee, local day due): calls required (not
+    cancelled), done, re-deliveries and re-deliveries delivered. One query."""
+    from django.db.models.functions import TruncDate
+
+    start, _e = day_bounds(start_day)
+    _s, end = day_bounds(end_day)
+    redelivery = Q(reason=rules.REDELIVERY)
+    rows = (
+        FollowUpTask.objects.filter(due_at__gte=start, due_at__lt=end)
+        .exclude(state="cancelled")
+        .annotate(day=TruncDate("due_at", tzinfo=local_tz()))
+        .order_by()
+        .values("assignee__department_id", "day")
+        .annotate(
+            required=Count("id"),
+            done=Count("id", filter=Q(state="done")),
+            redelivery=Count("id", filter=redelivery),
+            redelivered=Count("id", filter=redelivery & Q(shipment__state="delivered")),
+        )
+    )
+    return {
+        (r["assignee__department_id"], r["day"]): {
+            "required": r["required"],
+            "done": r["done"],
+            "redelivery": r["redelivery"],
+            "redelivered": r["redelivered"],
+        }
+        for r in rows
+    }
+
+
 # --- returns issued to stations (TRK-07) and the month-end inventory (TRK-09) ------------------
 # Parcels a station answers for: on its shelf, out with its couriers, or back after a failure.
 STATION_HELD = ("at_station", "out_for_delivery", "delivery_failed")

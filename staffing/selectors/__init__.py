@@ -23,6 +23,12 @@ from staffing.selectors.access import (
     user_may_decide_appeal,
     user_supervises_department,
 )
+from staffing.selectors.console import (
+    department_members,
+    departments_listed,
+    duty_now_and_next,
+    settlements_of_month,
+)
 from staffing.selectors.roster import (
     CALENDAR_FEED_DAYS,
     CHANGED,
@@ -62,6 +68,10 @@ from staffing.selectors.scoring import (
 )
 
 __all__ = [
+    "department_members",
+    "departments_listed",
+    "duty_now_and_next",
+    "settlements_of_month",
     "CALENDAR_FEED_DAYS",
     "CHANGED",
     "DEPARTMENT_SUPERVISORS",
