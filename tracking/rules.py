@@ -8,6 +8,8 @@ import datetime as dt
 from collections import deque
 from dataclasses import dataclass
 
+from courier.core import masking
+
 # --- the normalised vocabulary (item 1) ---------------------------------------------------------
 INFO_RECEIVED = "info_received"
 PICKED_UP = "picked_up"
@@ -271,51 +273,11 @@ def chase_day_number(created_local: dt.date, today: dt.date) -> int:
 
 
 # --- public lookup masking (GB/T 41833-2022 display rules) --------------------------------------
-MASK = "*"
-
-
-def mask_name(name: str) -> str:
-    """Keep the first character, hide the rest; a one-character name is hidden entirely.
-
-    >>> mask_name("张三"), mask_name("欧阳娜娜"), mask_name("李"), mask_name("")
-    ('张*', '欧***', '*', '')
-    """
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return MASK * len(name)
-    return name[0] + MASK * (len(name) - 1)
-
-
-def mask_phone(phone: str) -> str:
-    """Show at most the first 3 digits (a mobile's carrier prefix, or a landline's area code when
-    it is 3 digits), hide every other digit, the last 4 included (they are the lookup's gate), and
-    always at least 6.
-
-    >>> mask_phone("13812345678"), mask_phone("010-12345678"), mask_phone("0755-1234567")
-    ('138********', '010-********', '075*-*******')
-    """
-    digits = sum(ch.isdigit() for ch in phone or "")
-    show = max(0, min(3, digits - 6))  # hidden = digits - show >= 6, the last 4 among them
-    out, seen = [], 0
-    for ch in phone or "":
-        if ch.isdigit():
-            out.append(ch if seen < show else MASK)
-            seen += 1
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def mask_address(province: str, city: str, district: str) -> str:
-    """Only the administrative divisions: never street, building, unit or room.
-
-    >>> mask_address("广东省", "深圳市", "南山区")
-    '广东省深圳市南山区'
-    """
-    parts = [province or "", city or "", district or ""]
-    if parts[0] == parts[1]:  # municipalities: 上海市上海市 → 上海市
-        parts[1] = ""
-    return "".join(parts)
+# One style everywhere (the admin, print views and this lookup): see ``courier.core.masking``.
+MASK = masking.MASK
+mask_name = masking.mask_name
+mask_phone = masking.mask_phone
+mask_address = masking.mask_address
 
 
 def lookup_locked(recent_failures: int, max_failures: int) -> bool:

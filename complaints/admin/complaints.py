@@ -17,7 +17,9 @@ from complaints.models import (
     SlaMilestone,
     SlaPause,
 )
+from courier.core.admin.masking import PersonalDataAdminMixin
 from courier.core.admin.workflow import ServiceActionsMixin
+from courier.core.masking import EMAIL, NAME, PHONE
 
 from .steps import COMPLAINT_STEPS
 
@@ -103,9 +105,16 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+class ComplaintAdmin(PersonalDataAdminMixin, ServiceActionsMixin, SimpleHistoryAdmin):
     """CMP-06: the steps the person may take now as buttons (the workflow kit), each calling
-    its service; create, re-assign and severity go through the services in ``save_model``."""
+    its service; create, re-assign and severity go through the services in ``save_model``.
+    The customer's data is masked unless the complaint is assigned to the agent (ORG-03)."""
+
+    personal_fields = {"customer_name": NAME, "customer_phone": PHONE, "customer_email": EMAIL}
+
+    def personal_data_needed(self, request, obj):
+        agent = obj.assigned_agent
+        return agent is not None and agent.user_id == request.user.pk
 
     list_display = [
         "id",

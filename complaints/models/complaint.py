@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from courier.core.masking import mask_name
+
 from .choices import OPEN_STATES, CancelReason, Category, Channel, Kind, Severity, State
 
 HANDLE = "complaints.handle_complaint"
@@ -150,7 +152,8 @@ class Complaint(FSMModelMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.get_kind_display()} {self.customer_name}"
+        # ORG-03: shown in breadcrumbs, links and the admin log: the name masked.
+        return f"#{self.pk} {self.get_kind_display()} {mask_name(self.customer_name)}"
 
     @property
     def is_open(self) -> bool:

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.masking import PersonalDataAdminMixin
 from courier.core.admin.workflow import (
     ServiceAction,
     ServiceActionsMixin,
     fsm_transition_possible,
 )
+from courier.core.masking import NAME, PHONE
 from staffing import selectors as staffing_selectors
 from tracking import rules, selectors, services
 from tracking.models import (
@@ -116,7 +118,8 @@ class SmsTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAdmin):
+class SmsMessageAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
+    personal_fields = {"to_phone": PHONE}  # ORG-03: nobody's work needs it in full here
     list_display = ["to_phone", "template", "state", "created_at", "sent_at"]
     list_filter = ["state", "template"]
 
@@ -317,8 +320,14 @@ def _routable(contact, user):
 
 
 @admin.register(ContactLog)
-class ContactLogAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
-    """TRK-01/CMP-01: log a contact (the form calls ``contact_record``), then route it."""
+class ContactLogAdmin(PersonalDataAdminMixin, ServiceActionsMixin, SimpleHistoryAdmin):
+    """TRK-01/CMP-01: log a contact (the form calls ``contact_record``), then route it. The
+    customer's data is masked unless the contact is the agent's or nobody's yet (ORG-03)."""
+
+    personal_fields = {"customer_name": NAME, "customer_phone": PHONE}
+
+    def personal_data_needed(self, request, obj):
+        return obj.agent is None or obj.agent.user_id == request.user.pk
 
     form = ContactForm
     list_display = ["received_at", "channel", "kind", "waybill_number", "agent", "state", "route"]

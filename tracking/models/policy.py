@@ -149,4 +149,4 @@ class SmsMessage(models.Model):
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.to_phone}: {self.body[:30]}"
+        return f"{rules.mask_phone(self.to_phone)}: {self.body[:30]}"  # ORG-03

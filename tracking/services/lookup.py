@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courier.core import masking
 from courier.core.errors import NotFound, StateConflict
 from tracking import rules, selectors
 from tracking.models import ContactChannel, ContactKind, ContactLog, TrackingStatus
@@ -77,9 +78,9 @@ def track_lookup(
         "waybill_number": shipment.waybill_number,
         "state": shipment.state,
         "state_label": str(shipment.get_state_display()),
-        "recipient_name": rules.mask_name(order.recipient_name),
-        "recipient_phone": rules.mask_phone(order.recipient_phone),
-        "destination": rules.mask_address(
+        "recipient_name": masking.mask_name(order.recipient_name),
+        "recipient_phone": masking.mask_phone(order.recipient_phone),
+        "destination": masking.mask_address(
             order.recipient_province, order.recipient_city, order.recipient_district
         ),
         "route": _coarse_route(events),

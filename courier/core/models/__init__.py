@@ -5,6 +5,7 @@ from .apikeys import API_SCOPES, PartnerAPIKey
 from .idempotency import IdempotencyRecord
 from .notifications import Notification
 from .partners import Partner
+from .privacy import PersonalDataReveal
 from .reports import ReportRun, ReportSettings
 from .system import Heartbeat
 from .webhooks import (
@@ -23,6 +24,7 @@ __all__ = [
     "Notification",
     "Partner",
     "PartnerAPIKey",
+    "PersonalDataReveal",
     "ReportRun",
     "ReportSettings",
     "WebhookAttempt",

@@ -9,7 +9,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.masking import PersonalDataAdminMixin, personal_values
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
+from courier.core.masking import NAME, PHONE, PRINT_PERMISSION
 from courier.shipments.models import (
     CashHandover,
     CompensationProposal,
@@ -23,6 +25,7 @@ from courier.shipments.services import availability, claims, returns, stations
 
 from . import forms as f
 from .common import NoAddDelete
+from .orders import ORDER_PERSONAL_FIELDS, handles_shipments
 
 
 class PhotoInline(admin.TabularInline):
@@ -175,7 +178,14 @@ class CashHandoverAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
+class ReturnRequestAdmin(
+    PersonalDataAdminMixin, NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin
+):
+    personal_fields = {"contact_name": NAME, "contact_phone": PHONE}
+
+    def personal_data_needed(self, request, obj):
+        return handles_shipments(request.user, [obj.shipment.dedicated_agent_id])
+
     list_display = [
         "shipment",
         "kind",
@@ -268,10 +278,15 @@ class RecallSlipAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
         )
         if not self.has_view_permission(request, slip):
             raise PermissionDenied
+        sender = {k: v for k, v in ORDER_PERSONAL_FIELDS.items() if k.startswith("sender_")}
+        personal, _full = personal_values(
+            request, slip.shipment.order, sender, view="print", permission=PRINT_PERMISSION
+        )
         return TemplateResponse(
             request,
             "courier/return_slip_print.html",
             {
+                "personal": personal,
                 "slip": slip,
                 "shipment": slip.shipment,
                 "order": slip.shipment.order,

@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.masking import PersonalDataAdminMixin
 from courier.core.admin.paginators import EstimatedCountPaginator
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
+from courier.core.masking import ADDRESS, NAME, PHONE, mask_phones_in_text
 from courier.shipments.models import Order, OrderException, OrderLine, OrderRemark, Shipment
 from courier.shipments.services import availability, orders
 
@@ -41,9 +43,14 @@ class OrderExceptionInline(ReadOnlyInline):
 
 class OrderRemarkInline(ReadOnlyInline):
     model = OrderRemark
-    fields = ["text", "author", "created_at"]
+    fields = ["remark", "author", "created_at"]
     readonly_fields = fields
     show_change_link = False
+
+    @admin.display(description=_("remark"))
+    def remark(self, obj):
+        """ORG-03: a remark quotes changed phone numbers; they are masked here."""
+        return mask_phones_in_text(obj.text)
 
 
 class ShipmentInline(ReadOnlyInline):
@@ -52,10 +59,33 @@ class ShipmentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+ORDER_PERSONAL_FIELDS = {
+    "sender_name": NAME,
+    "sender_phone": PHONE,
+    "sender_address": ADDRESS,
+    "recipient_name": NAME,
+    "recipient_phone": PHONE,
+    "recipient_address": ADDRESS,
+}
+
+
+def handles_shipments(user, shipments) -> bool:
+    """ORG-03: the agent handling an order is its shipments' dedicated agent; an order without
+    one is handled by any agent."""
+    return all(agent_id in (None, user.pk) for agent_id in shipments)
+
+
 @admin.register(Order)
-class OrderAdmin(SimpleHistoryAdmin):
+class OrderAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     """Intake through ``order_intake``; afterwards read-only (changes go through the shipment's
-    "Modify" page, SHP-06)."""
+    "Modify" page, SHP-06). Sender and recipient are masked unless the agent handles the order
+    (``courier.core.admin.masking``)."""
+
+    personal_fields = ORDER_PERSONAL_FIELDS
+
+    def personal_data_needed(self, request, obj):
+        agents = obj.shipments.values_list("dedicated_agent_id", flat=True)
+        return handles_shipments(request.user, agents)
 
     form = f.OrderIntakeForm
     list_display = [

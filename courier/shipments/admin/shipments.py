@@ -9,8 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.masking import PersonalDataAdminMixin, personal_values
 from courier.core.admin.paginators import EstimatedCountPaginator
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
+from courier.core.masking import NAME, PRINT_PERMISSION
 from courier.shipments import rules
 from courier.shipments.models import (
     CounterPickup,
@@ -37,10 +39,12 @@ from courier.shipments.services import (
 
 from . import forms as f
 from .common import ReadOnlyInline
+from .orders import ORDER_PERSONAL_FIELDS
 
 
-class DeliveryAttemptInline(ReadOnlyInline):
+class DeliveryAttemptInline(PersonalDataAdminMixin, ReadOnlyInline):
     model = DeliveryAttempt
+    personal_fields = {"signer_name": NAME}  # always masked here (ORG-03)
     fields = [
         "number",
         "outcome",
@@ -317,9 +321,20 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
+        # ORG-03: the printing desk prints the label in full (recorded); anyone else sees the
+        # label masked, the address down to the district.
+        personal, full = personal_values(
+            request,
+            shipment.order,
+            ORDER_PERSONAL_FIELDS,
+            view="print",
+            permission=PRINT_PERMISSION,
+        )
         context = {
             "shipment": shipment,
             "order": shipment.order,
+            "personal": personal,
+            "personal_full": full,
             "lines": shipment.order.lines.all(),
             "title": _("Waybill %(n)s") % {"n": shipment.waybill_number},
         }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from courier.core.masking import mask_phones_in_text
 from courier.shipments import rules
 
 
@@ -324,4 +325,4 @@ class OrderRemark(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.text
+        return mask_phones_in_text(self.text)  # ORG-03: shown in lists and links
