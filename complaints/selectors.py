@@ -94,7 +94,11 @@ def service_levels(start: dt.date, end: dt.date) -> dict:
 def sla_report(since: dt.datetime, until: dt.datetime) -> dict:
     """CMP-03/04: per milestone, how many were met and breached and the average minutes."""
     out = {}
-    qs = SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until)
+    # exclude, not filter(is_sandbox=False): a complaint with no partner (a customer's own
+    # call) has no partner row and must still count.
+    qs = SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until).exclude(
+        complaint__partner__is_sandbox=True
+    )
     for r in (
         qs.order_by()
         .values("milestone")

@@ -16,8 +16,6 @@ API_SCOPES = {
     "returns:write": _("Request returns"),
     "finance:read": _("Read quotes, statements and the ledger"),
     "finance:write": _("Confirm and dispute statements"),
-    "finance:read": _("Read quotes, statements and the ledger"),
-    "finance:write": _("Confirm and dispute statements"),
     "webhooks:read": _("Read webhook endpoints and their delivery log"),
     "webhooks:write": _("Register, change, test and disable webhook endpoints"),
 }
