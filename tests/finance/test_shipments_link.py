@@ -253,6 +253,7 @@ def test_admin_print_button_refused_while_held_then_prints(client):
     and leaves it unprinted; after finance releases the hold the same button prints it."""
     shipment = _held()
     client.force_login(UserFactory(is_superuser=True))
+    client.cookies["django_language"] = "en"
     url = f"/admin/courier/shipment/{shipment.pk}/do/print_waybill/"
     response = client.post(url, follow=True)
     assert "held for credit" in response.content.decode()

@@ -218,7 +218,8 @@ def test_admin_appeal_action_and_settlement_page(admin_client, people):
 
 
 def test_rules_editable_in_admin_with_history(admin_client):
-    """SCR-08: a rule's points are edited in the admin and the change is kept in its history."""
+    """SCR-08: a rule's points are edited in the admin with a required reason, and the change is
+    kept in its history with who and why."""
     rule = ScoreRule.objects.get(code="G9")
     url = reverse("admin:staffing_scorerule_change", args=[rule.pk])
     assert admin_client.get(url).status_code == 200
@@ -234,9 +235,12 @@ def test_rules_editable_in_admin_with_history(admin_client):
             "cash_amount": "0",
             "is_active": "on",
             "sort_order": "3",
+            "change_reason": "G9 halved by the March review",
         },
     )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.points == -2
-    assert [(h.points, h.history_user.username) for h in rule.history.all()] == [(-2, "admin")]
+    assert [
+        (h.points, h.history_user.username, h.history_change_reason) for h in rule.history.all()
+    ] == [(-2, "admin", "G9 halved by the March review")]

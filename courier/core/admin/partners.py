@@ -36,16 +36,43 @@ class SuperuserSetupMixin:
         return request.user.is_superuser
 
 
-class PartnerAPIKeyInline(admin.TabularInline):
-    model = PartnerAPIKey
-    extra = 0
-    fields = ["prefix", "name", "scopes", "created", "expiry_date", "revoked"]
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = True
+def api_keys_overview(partner) -> str:
+    """The partner's keys as a read-only table. Not an inline: an inline form carries each key's
+    id in a hidden field, and the id embeds the key's hash (issue 12: no hash in any page)."""
+    from django.urls import reverse
+    from django.utils.html import format_html, format_html_join
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    keys = list(partner.api_keys.order_by("-created")) if partner.pk else []
+    if not keys:
+        return _("No API keys.")
+    rows = format_html_join(
+        "",
+        "<tr><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>",
+        (
+            (
+                reverse("admin:courier_partnerapikey_change", args=[key.prefix]),
+                key.prefix,
+                key.name,
+                ", ".join(key.scopes or []),
+                key.created.strftime("%Y-%m-%d %H:%M") if key.created else "-",
+                key.expiry_date.strftime("%Y-%m-%d %H:%M") if key.expiry_date else "-",
+                _("yes") if key.revoked else _("no"),
+            )
+            for key in keys
+        ),
+    )
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "</tr></thead><tbody>{}</tbody></table>",
+        _("prefix"),
+        _("name"),
+        _("scopes"),
+        _("created"),
+        _("expires"),
+        _("revoked"),
+        rows,
+    )
 
 
 class WebhookEndpointInline(admin.TabularInline):
@@ -65,8 +92,12 @@ class PartnerAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "is_active", "is_vip", "retention_years", "created_at"]
     list_filter = ["is_active", "is_vip"]
     search_fields = ["code", "name", "contact_name"]
-    readonly_fields = ["service_user", "created_at"]
-    inlines = [PartnerAPIKeyInline, WebhookEndpointInline]
+    readonly_fields = ["service_user", "created_at", "api_keys"]
+    inlines = [WebhookEndpointInline]
+
+    @admin.display(description=_("API keys"))
+    def api_keys(self, obj):
+        return api_keys_overview(obj)
 
     def get_readonly_fields(self, request, obj=None):
         """DLV-06: the data retention is set only by holders of ``set_partner_retention``."""
