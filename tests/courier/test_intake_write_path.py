@@ -87,11 +87,17 @@ def test_intake_history_rows_are_the_rows_as_written_with_the_actor():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_intake_on_postgres_is_two_queries_outside_a_transaction():
+def test_intake_on_postgres_is_two_queries_outside_a_transaction(monkeypatch):
     """SHP-01 (speed): outside a transaction, with the settings row cached, an intake is one
     query for the primary keys (and the reference look-up) and one multi-statement INSERT of the
     rows and their history, for any number of lines; the connection is still in autocommit
-    afterwards (the one query was its own transaction: no BEGIN/COMMIT pair was needed)."""
+    afterwards (the one query was its own transaction: no BEGIN/COMMIT pair was needed). The
+    FIN-01 fee snapshot is only queued (a broker message, no query); the tests run queued tasks
+    eagerly, so the queueing is recorded here instead of run."""
+    queued = []
+    monkeypatch.setattr(
+        "courier.shipments.services.orders.shipment_fees_snapshot_queue", queued.append
+    )
     partner = PartnerFactory()
     user = UserFactory(is_superuser=True)
     intake(partner, user, partner_ref="WARM")
@@ -101,6 +107,7 @@ def test_intake_on_postgres_is_two_queries_outside_a_transaction():
             intake(partner, user, n_lines=n, partner_ref=f"N{n}")
         counts.append([q["sql"].split()[0] for q in ctx.captured_queries])
     assert counts == [["SELECT", "INSERT"], ["SELECT", "INSERT"]]
+    assert len(queued) == 3
     assert connection.get_autocommit() and not connection.in_atomic_block
     assert OrderLine.objects.filter(order__partner_ref="N20").count() == 20
 
