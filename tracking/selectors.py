@@ -264,6 +264,7 @@ def delay_causes_extract(start_day: dt.date, end_day: dt.date) -> list[dict]:
             status=rules.EXCEPTION,
             sub_status__in=rules.DELAY_CAUSES,
         )
+        .exclude(shipment__partner__is_sandbox=True)  # test keys' data is no lane's delay
         .values("shipment__order__sender_city", "shipment__order__recipient_city", "sub_status")
         .annotate(events=Count("id"), shipments=Count("shipment_id", distinct=True))
         .order_by("shipment__order__sender_city", "shipment__order__recipient_city", "sub_status")

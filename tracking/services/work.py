@@ -329,8 +329,10 @@ CHUNK = 500
 
 
 def _open_for(rows, reason, *, user, now, assigner) -> int:
-    """Open ``reason`` for each tracking row found (locked, skip the ones another sweep holds)."""
+    """Open ``reason`` for each tracking row found (locked, skip the ones another sweep holds).
+    A sandbox partner's shipments (test keys) never make work for staff."""
     opened = 0
+    rows = rows.exclude(partner__is_sandbox=True)
     ids = list(rows.values_list("pk", flat=True)[: CHUNK * 20])
     for i in range(0, len(ids), CHUNK):
         with transaction.atomic():
