@@ -118,6 +118,16 @@ class PartnerAPIKeyForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    sandbox = forms.BooleanField(
+        label=_("test key (sandbox)"),
+        required=False,
+        help_text=_(
+            "A ck_test_ key of the partner's sandbox: its writes go to sandbox data only, never "
+            "counted in statements, reports or SLA figures, and deleted after the sandbox's "
+            "keep period."
+        ),
+    )
+
     class Meta:
         model = PartnerAPIKey
         fields = ["partner", "name", "scopes", "expiry_date", "revoked"]
@@ -205,7 +215,7 @@ class PartnerAPIKeyAdmin(ServiceActionsMixin, SuperuserSetupMixin, admin.ModelAd
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["partner", "name", "scopes", "expiry_date"]
+            return ["partner", "name", "scopes", "expiry_date", "sandbox"]
         return ["prefix", "partner", "name", "scopes", "created", "expiry_date", "revoked"] + [
             "revoked_at"
         ]
@@ -218,6 +228,7 @@ class PartnerAPIKeyAdmin(ServiceActionsMixin, SuperuserSetupMixin, admin.ModelAd
                 scopes=obj.scopes,
                 expiry_date=obj.expiry_date,
                 instance=obj,
+                sandbox=bool(form.cleaned_data.get("sandbox")),
             )
             messages.warning(
                 request,

@@ -76,3 +76,31 @@ def test_cleanup_deletes_sandbox_data_older_than_the_editable_days():
     assert set(Shipment.objects.values_list("pk", flat=True)) == {new_sbx.pk, old_live.pk}
     assert Partner.objects.filter(pk=sandbox.pk).exists()
     assert key.__class__.objects.filter(pk=key.pk).exists()  # the test key keeps working
+
+
+def test_staff_issue_a_test_key_in_the_admin():
+    """API-09: a superuser ticks "test key" on the key form: the key shown once starts with
+    ck_test_, belongs to the partner's sandbox partner and opens the API as the sandbox."""
+    from courier.core.models import PartnerAPIKey
+    from tests.factories import UserFactory
+
+    live = PartnerFactory(code="ERP1")
+    client = Client()
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    response = client.post(
+        "/admin/courier/partnerapikey/add/",
+        {"partner": live.pk, "name": "try", "scopes": ["shipments:read"], "sandbox": "on"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    row = PartnerAPIKey.objects.get(name="try")
+    assert (row.partner.code, row.partner.is_sandbox, row.partner.live_partner) == (
+        "ERP1-TEST",
+        True,
+        live,
+    )
+    shown = next(str(m) for m in response.context["messages"] if "ck_test_" in str(m))
+    plain = shown.split("ck_test_", 1)[1].split()[0]
+    me = _client("ck_test_" + plain).get("/api/v1/me/").json()
+    assert (me["partner"]["code"], me["partner"]["is_sandbox"]) == ("ERP1-TEST", True)
