@@ -191,10 +191,8 @@ class SweepContext:
         return self.endpoints[c.partner_id]
 
 
-def sweep_one(c: Complaint, at: dt.datetime, ctx: SweepContext | ComplaintSettings) -> list[str]:
+def sweep_one(c: Complaint, at: dt.datetime, ctx: SweepContext) -> list[str]:
     """Act on one locked complaint; returns the actions taken."""
-    if isinstance(ctx, ComplaintSettings):
-        ctx = SweepContext(cfg=ctx)
     cfg = ctx.cfg
     actions = rules.due_actions(clock_of(c), at, cfg.warning_percent) if c.is_open else []
     fields: list[str] = []
