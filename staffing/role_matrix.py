@@ -179,6 +179,28 @@ _MATRIX_ROWS: dict[str, str] = {
 }
 # fmt: on
 
+# Rules and policies: every admin change records who and why (``ChangeReasonMixin``, issue 12 item
+# 1); ``tests/courier/test_rule_change_reason.py`` checks each has a required reason and no
+# change-list editing that would bypass it.
+RULE_MODELS = (
+    "courier.reportsettings",
+    "courier.dispatchsettings",
+    "courier.financesettings",
+    "courier.feeregion",
+    "courier.feeschedule",
+    "courier.feescheduleversion",
+    "tracking.trackingpolicy",
+    "tracking.statusmapping",
+    "tracking.smstemplate",
+    "complaints.slapolicy",
+    "complaints.complaintsettings",
+    "staffing.staffingpolicy",
+    "staffing.leavetype",
+    "staffing.scoringpolicy",
+    "staffing.scoretier",
+    "staffing.scorerule",
+)
+
 # Apps whose every model must have a row (a model added later fails the matrix test until it has).
 MATRIX_APPS = ("courier", "tracking", "complaints", "staffing")
 

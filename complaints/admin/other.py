@@ -23,6 +23,7 @@ from complaints.models import (
     WorkOrder,
 )
 from complaints.selectors import survey_is_bad_review_of_agent, survey_results
+from courier.core.admin.history import ChangeReasonMixin
 from courier.core.admin.workflow import (
     ServiceAction,
     ServiceActionsMixin,
@@ -43,7 +44,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(SimpleHistoryAdmin):
+class SlaPolicyAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = [
         "kind",
         "severity",
@@ -53,11 +54,10 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
         "resolution_same_day",
         "source",
     ]
-    list_editable = ["response_minutes", "response_same_day", "resolution_minutes"]
 
 
 @admin.register(ComplaintSettings)
-class ComplaintSettingsAdmin(SimpleHistoryAdmin):
+class ComplaintSettingsAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "warning_percent", "reopen_days", "hotline_answer_target"]
 
     def has_add_permission(self, request):

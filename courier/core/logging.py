@@ -7,6 +7,8 @@ message, its arguments and its formatted traceback, replacing:
   (``?api_key=``, ``token=``, ...; keys in query strings are refused but still reach logs);
 - link tokens: survey links (``/survey/<token>/``) and calendar feeds (``/calendar/<token>.ics``);
 - mainland mobile phone numbers (11 digits, ``1[3-9]…``, optionally ``+86``);
+- landline numbers written with their area code (``010-12345678``, ``(0755)1234567``): a bare
+  run of digits is left alone, since waybill numbers are such runs;
 - e-mail addresses.
 
 Records are rewritten in place (the message is formatted with its arguments, then redacted), so
@@ -41,6 +43,13 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), REDACTED),
     # Mainland mobile numbers (GB/T 41833 personal data), with or without +86.
     (re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)"), REDACTED),
+    # Landlines with an area code set off by a dash, a space or brackets (an optional extension).
+    (
+        re.compile(
+            r"(?<![\d-])(?:\(0\d{2,3}\)\s?|0\d{2,3}[ -])\d{3,4}[ -]?\d{4}(?:-\d{1,5})?(?!\d)"
+        ),
+        REDACTED,
+    ),
 ]
 
 

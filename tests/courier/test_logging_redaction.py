@@ -30,6 +30,8 @@ def _record(msg, args=(), exc_info=None) -> logging.LogRecord:
         ("call 13800001234 now", f"call {REDACTED} now"),
         ("call +86 138-0000-1234 now", f"call {REDACTED} now"),
         ("mail wang.xiao+cs@example.com.cn", f"mail {REDACTED}"),
+        ("station 010-62345678 closed", f"station {REDACTED} closed"),
+        ("ring (0755)2345678-801 or 021 6234 5678", f"ring {REDACTED} or {REDACTED}"),
         (f"Not Found: /complaints/survey/{SURVEY}/", f"Not Found: /complaints/survey/{REDACTED}/"),
         (
             "GET /staff/calendar/abcDEF123456ghiJKL7890mnop.ics",

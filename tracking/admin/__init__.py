@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.history import ChangeReasonMixin
 from courier.core.admin.masking import PersonalDataAdminMixin
 from courier.core.admin.workflow import (
     ServiceAction,
@@ -57,7 +58,7 @@ def _sweep_run(request, policy_row, data):
 
 
 @admin.register(TrackingPolicy)
-class TrackingPolicyAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+class TrackingPolicyAdmin(ChangeReasonMixin, ServiceActionsMixin, SimpleHistoryAdmin):
     """Every number of the tracking rules; only holders of ``manage_trackingpolicy`` edit it.
     The sweep times are the ``tracking-sweep-*`` periodic tasks (beat schedule)."""
 
@@ -91,7 +92,7 @@ class TrackingPolicyAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatusMapping)
-class StatusMappingAdmin(SimpleHistoryAdmin):
+class StatusMappingAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["code", "partner", "status", "sub_status", "label"]
     list_filter = ["status", "partner"]
     search_fields = ["code", "label"]
@@ -107,7 +108,7 @@ class StatusMappingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SmsTemplate)
-class SmsTemplateAdmin(SimpleHistoryAdmin):
+class SmsTemplateAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["code", "body"]
 
     def has_change_permission(self, request, obj=None):

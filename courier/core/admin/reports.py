@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.history import ChangeReasonMixin
 from courier.core.errors import ApplicationError
 from courier.core.models import ReportRun, ReportSettings
 from courier.core.reports import report_run, report_run_rows, report_run_xlsx, reports_all
@@ -152,7 +153,7 @@ class ReportRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportSettings)
-class ReportSettingsAdmin(SimpleHistoryAdmin):
+class ReportSettingsAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "keep_days"]
 
     def has_add_permission(self, request):

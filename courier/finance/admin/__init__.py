@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.history import ChangeReasonMixin
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
 from courier.core.models import Partner
 from courier.finance import selectors
@@ -83,7 +84,7 @@ class WorkflowAdmin(ServiceActionsMixin, ReadOnlyFinanceAdmin):
 
 
 @admin.register(FinanceSettings)
-class FinanceSettingsAdmin(FinanceAdmin):
+class FinanceSettingsAdmin(ChangeReasonMixin, FinanceAdmin):
     list_display = ["__str__", "credit_warn_share", "dispute_due_days", "payment_due_days"]
 
     def has_add_permission(self, request, obj=None):
@@ -97,7 +98,7 @@ class FinanceSettingsAdmin(FinanceAdmin):
 
 
 @admin.register(FeeRegion)
-class FeeRegionAdmin(FinanceAdmin):
+class FeeRegionAdmin(ChangeReasonMixin, FinanceAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name", "provinces"]
 
@@ -125,7 +126,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(FinanceAdmin):
+class FeeScheduleAdmin(ChangeReasonMixin, FinanceAdmin):
     list_display = ["code", "name", "partner", "whole_yuan"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
@@ -133,7 +134,7 @@ class FeeScheduleAdmin(FinanceAdmin):
 
 
 @admin.register(FeeScheduleVersion)
-class FeeScheduleVersionAdmin(FinanceAdmin):
+class FeeScheduleVersionAdmin(ChangeReasonMixin, FinanceAdmin):
     """FIN-01: a version's prices: lanes (with their divisors), insurance and fee items."""
 
     form = f.FeeScheduleVersionForm

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.history import ChangeReasonMixin
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
 from courier.shipments.models import DeskInstruction, DispatchSettings, Station
 from courier.shipments.services import availability, desk
@@ -59,7 +60,7 @@ class StationAdmin(admin.ModelAdmin):
 
 
 @admin.register(DispatchSettings)
-class DispatchSettingsAdmin(SimpleHistoryAdmin):
+class DispatchSettingsAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     """SHP-08: the cut-off and made-to-order lead time; SHP-11: when invalid orders' waybills are
     voided. Ops edit them here; every process sees an edit within ``CACHE_SECONDS``."""
 
