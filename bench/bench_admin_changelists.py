@@ -3,7 +3,7 @@
 Times ``GET /admin/complaints/complaint/`` (a superuser, in process through Django's test
 client) with SMALL and LARGE complaints, interleaved (small, large, ... ``BENCH_PAIRS`` >= 5
 pairs after a warm-up pair), and prints the time ratio (target <= 1.5) and the queries at each
-size (the same number). The databases are copies of the SLA sweep bench's seeded templates
+size (no more at the large size). The databases are copies of the SLA sweep bench's seeded templates
 (``bench_complaints_sweep.py``, ``benchlib.seeded_database``): built once, reused while the
 migrations did not change.
 
@@ -93,9 +93,12 @@ def main():
             1.5,
         )
     )
+    # At most as many: below 50,000 rows the paginator also counts exactly (capped), above it
+    # the planner's estimate is enough, so the large table may take one query fewer.
+    met = queries[large] <= queries[small]
     print(
         f"complaints change list queries {LARGE:,} / {SMALL:,}: {queries[large]} / "
-        f"{queries[small]}  target equal  {'OK' if queries[large] == queries[small] else 'MISSED'}"
+        f"{queries[small]}  target <= {queries[small]}  {'OK' if met else 'MISSED'}"
     )
 
 

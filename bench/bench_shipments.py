@@ -16,7 +16,7 @@ Prints ratios, each measured interleaved round by round (``benchlib``, ``BENCH_P
     BENCH_FULL=1 DATABASE_URL=postgres://... .venv/bin/python bench/bench_shipments.py
                                                                    # 2,000 vs 1,000,000 rows
 
-It runs in a throwaway test database (``test_<name>``), created and dropped here.
+It runs in a throwaway copy of the migrated schema (``benchlib.seeded_database``).
 """
 
 import json
@@ -152,13 +152,11 @@ def _changelist(client) -> tuple[int, float, bool]:
 
 
 def main():
+    from benchlib import seeded_database
+
     setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with seeded_database("api", lambda: None):  # a migrated copy, dropped afterwards
         run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _http_ratio(plain_key: str) -> None:

@@ -9,7 +9,9 @@ Seeded databases (``seeded_database``): seeding a million rows takes minutes, so
 outside any timing, into a PostgreSQL *template* database named after the migration state and the
 seed's version (``bench_<label>_<hash>``). Later runs copy the template (``CREATE DATABASE ...
 TEMPLATE``, seconds) while neither the migrations nor the seed changed; a stale template of the
-same label is dropped when a new one is built. On SQLite the database is built each time.
+same label is dropped when a new one is built. Every template starts as a copy of one migrated,
+unseeded database per migration state (``bench_schema_<hash>``), so migrations run once. On
+SQLite the template is a file next to the database, copied the same way.
 
     BENCH_PAIRS=9 ...          more pairs (default 5)
     BENCH_REBUILD=1 ...        rebuild the templates even if they are current
@@ -148,10 +150,10 @@ def seeded_database(label: str, seed: Callable[[], None], version: str = "1", co
         building = f"bench_{label}_building"
         _use_database(original)
         _pg_drop(building)
-        _pg_exec(f'CREATE DATABASE "{building}"')
-        _use_database(building)
         started = time.perf_counter()
-        _migrate()
+        schema = _pg_schema_template()
+        _pg_exec(f'CREATE DATABASE "{building}" TEMPLATE "{schema}"')
+        _use_database(building)
         seed()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -174,6 +176,32 @@ def seeded_database(label: str, seed: Callable[[], None], version: str = "1", co
     finally:
         _use_database(original)
         _pg_drop(work)
+
+
+def _pg_schema_template() -> str:
+    """``bench_schema_<hash>``: the migrated, unseeded database every seed starts from, so the
+    migrations run once per migration state, not once per template (minutes on a busy machine)."""
+    from django.db import connection
+
+    key = hashlib.sha1(migration_state().encode()).hexdigest()[:10]
+    name = f"bench_schema_{key}"
+    if _pg_exec("SELECT 1 FROM pg_database WHERE datname = %s", [name]):
+        return name
+    original = connection.settings_dict["NAME"]
+    building = "bench_schema_building"
+    _pg_drop(building)
+    _pg_exec(f'CREATE DATABASE "{building}"')
+    _use_database(building)
+    started = time.perf_counter()
+    _migrate()
+    _use_database(original)
+    for (stale,) in _pg_exec(
+        "SELECT datname FROM pg_database WHERE datname ~ %s", ["^bench_schema_[0-9a-f]{10}$"]
+    ):
+        _pg_drop(stale)
+    _pg_exec(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    print(f"  [schema] {name} migrated in {time.perf_counter() - started:.0f} s")
+    return name
 
 
 def _sqlite_seeded(label, seed, key, copy, original):

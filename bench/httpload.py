@@ -72,7 +72,7 @@ class Server:
             cwd=ROOT,
             env=env,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + float(os.environ.get("BENCH_HTTP_START_SECONDS", "180"))
         while time.monotonic() < deadline:
             try:
                 self.request("GET", "/admin/login/")
