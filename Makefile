@@ -47,8 +47,14 @@ messages: venv
 	@$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
 	@$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Each bench prints one line per target: "<what>: <median ratio> (min, max, pairs)  target ...".
+# The summary at the end repeats those lines only.
 bench: venv
-	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@mkdir -p var; : > var/bench.log
+	@for f in bench/bench_*.py; do echo "== $$f" | tee -a var/bench.log; \
+	  $(BIN)/python $$f > var/bench.one.log 2>&1; status=$$?; \
+	  cat var/bench.one.log | tee -a var/bench.log; test $$status -eq 0 || exit 1; done
+	@echo "== targets"; grep -E " target (>=|<=|equal)" var/bench.log || true
 
 clean:
 	rm -rf var

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints import services
+from complaints.admin.complaints import FixedChoicesFilter
 from complaints.models import (
     BadReview,
     ComplaintClaim,
     ComplaintSettings,
     Escalation,
+    EscalationTrigger,
     Rectification,
     RectificationMeasure,
     ServiceLevelDay,
@@ -24,6 +26,7 @@ from complaints.models import (
 )
 from complaints.selectors import survey_is_bad_review_of_agent, survey_results
 from courier.core.admin.history import ChangeReasonMixin
+from courier.core.admin.paginators import EstimatedCountPaginator
 from courier.core.admin.workflow import (
     ServiceAction,
     ServiceActionsMixin,
@@ -67,12 +70,29 @@ class ComplaintSettingsAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
         return False
 
 
+class ToLevelFilter(FixedChoicesFilter):
+    title = _("to level")
+    parameter_name = "to_level"
+    options = [(level, str(level)) for level in range(1, 4)]
+
+
+class TriggerFilter(FixedChoicesFilter):
+    title = _("trigger")
+    parameter_name = "trigger"
+    options = list(EscalationTrigger.choices)
+
+
 @admin.register(Escalation)
 class EscalationAdmin(ReadOnlyAdmin):
     """Append-only ledger."""
 
     list_display = ["complaint", "from_level", "to_level", "trigger", "escalated_at", "to_employee"]
-    list_filter = ["to_level", "trigger"]
+    list_filter = [ToLevelFilter, TriggerFilter]
+    # Flat in volume (issue 14): complaint and employee joined, no full count; the default
+    # ordering (complaint, to_level) is the unique index ``escalation_once``.
+    list_select_related = ["complaint", "to_employee"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Verdict)

@@ -140,6 +140,9 @@ class Complaint(FSMModelMixin, models.Model):
                 condition=models.Q(next_check_at__isnull=False),
             ),
             models.Index(fields=["state", "received_at"], name="complaint_state_idx"),
+            # The change list's default order (``-received_at`` plus the admin's ``-pk``).
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_idx"),
+            models.Index(fields=["customer_phone"], name="complaint_phone_idx"),
         ]
         constraints = [
             models.CheckConstraint(

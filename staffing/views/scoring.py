@@ -10,6 +10,7 @@ from io import BytesIO
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,8 @@ from staffing.models.scoring import SettlementState
 from staffing.selectors.access import user_may_compute_settlement
 from staffing.services import scoring as scoring_services
 from staffing.services import settlement as settlement_services
+
+MY_SCORE_PAGE_SIZE = 50
 
 
 def _month_param(request) -> date:
@@ -59,7 +62,9 @@ def my_score(request):
     events = selectors.score_events([me.pk], month)
     policy = ScoringPolicy.current()
     now = timezone.now()
-    for event in events:
+    # The figures count the whole month; the table shows one page of it (newest last).
+    page = Paginator(events, MY_SCORE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
         event.can_appeal = scoring_services.appeal_offered(
             event, is_reversed=event.is_reversed, appeal_days=policy.appeal_days, now=now
         )
@@ -70,7 +75,8 @@ def my_score(request):
             "title": _("My score"),
             "me": me,
             "month": month,
-            "events": events,
+            "events": page.object_list,
+            "page_obj": page,
             "line": selectors.running_line(events, policy),
         },
     )

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -27,9 +28,18 @@ class ApprovalsView(EmployeePageMixin, TemplateView):
     template_name = "staffing/approvals.html"
     title = gettext_lazy("Approvals")
 
+    page_size = 20
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pending = selectors.pending_for_supervisor(self.employee)
+        # One page of the pending requests (swaps, then leaves, then corrections): the rules
+        # and the duty roster are looked up for that page only.
+        kinds = ("swaps", "leaves", "corrections")
+        queue = [(kind, obj) for kind in kinds for obj in pending[kind]]
+        page = Paginator(queue, self.page_size).get_page(self.request.GET.get("page"))
+        pending = {kind: [obj for k, obj in page.object_list if k == kind] for kind in pending}
+        context["page_obj"] = page
         duty = selectors.pending_duty(self.employee.department_id, pending)
         swaps = [
             {

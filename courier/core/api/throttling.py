@@ -6,18 +6,24 @@
   that keeps presenting unknown, expired or malformed keys gets 429 before its next key is even
   looked up, so keys cannot be guessed at speed.
 
-The counters live in the default cache (Redis in production, files in the demo). When that cache
-is unreachable the API keeps answering: the counters fall back to a per-process memory cache (so
-each process still limits, at the same rate), the default cache is retried after
-``FALLBACK_RETRY_SECONDS``, and the fallback is logged once per ``FALLBACK_LOG_SECONDS``.
+Each budget is a **fixed-window counter** (one integer per key and window, whatever the rate):
+the first request opens a window of the rate's duration, every request adds one, a request over
+the limit is refused until the window ends (``Retry-After`` = the seconds left). On Redis a hit
+is one round trip (``MULTI``, ``SET key 0 EX <duration> NX``, ``INCR``, ``TTL``, ``EXEC``) over one
+client per process; other cache backends (the demo's files) use ``get``/``set`` on the cache.
+
+The counters live in the default cache's server (Redis in production). When it is unreachable
+the API keeps answering: the counters fall back to a per-process memory store (so each process
+still limits, at the same rate), the shared store is retried after ``FALLBACK_RETRY_SECONDS``,
+and the fallback is logged once per ``FALLBACK_LOG_SECONDS``.
 """
 
 import logging
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
@@ -27,20 +33,147 @@ logger = logging.getLogger("courier.api.throttling")
 
 FALLBACK_RETRY_SECONDS = 5
 FALLBACK_LOG_SECONDS = 60
+FALLBACK_MAX_KEYS = 20_000
+
+_REDIS_BACKENDS = ("django.core.cache.backends.redis.RedisCache",)
 
 
-class ResilientCache:
-    """The default cache, or a per-process memory cache while the default one fails."""
+class MemoryCounters:
+    """Fixed-window counters in this process: ``{key: [count, window_ends_at]}``, bounded."""
+
+    def __init__(self, max_keys: int = FALLBACK_MAX_KEYS):
+        self.max_keys = max_keys
+        self._data: dict[str, list] = {}
+        self._lock = threading.Lock()
+
+    def _prune(self, now: float) -> None:
+        for key in [k for k, (_c, ends) in self._data.items() if ends <= now]:
+            del self._data[key]
+        if len(self._data) >= self.max_keys:  # still full: forget the oldest half
+            for key in list(self._data)[: self.max_keys // 2]:
+                del self._data[key]
+
+    def hit(self, key: str, duration: int) -> tuple[int, float]:
+        now = time.monotonic()
+        with self._lock:
+            entry = self._data.get(key)
+            if entry is None or entry[1] <= now:
+                if len(self._data) >= self.max_keys:
+                    self._prune(now)
+                entry = self._data[key] = [0, now + duration]
+            entry[0] += 1
+            return entry[0], entry[1] - now
+
+    def peek(self, key: str) -> tuple[int, float]:
+        now = time.monotonic()
+        entry = self._data.get(key)
+        if entry is None or entry[1] <= now:
+            return 0, 0.0
+        return entry[0], entry[1] - now
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class RedisCounters:
+    """The counters on the cache's Redis through one client per process and server. Keys are
+    the cache's keys (its prefix and version) under ``fw:``, plain integers with a TTL."""
+
+    def __init__(self, client, make_key):
+        self.client = client
+        self.make_key = make_key
+
+    def hit(self, key: str, duration: int) -> tuple[int, float]:
+        key = self.make_key(f"fw:{key}")
+        # MULTI/EXEC: the window cannot expire between SET NX and INCR (which would leave a
+        # counter without a TTL); still one round trip.
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(key, 0, ex=duration, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        _created, count, ttl = pipe.execute()
+        if ttl is not None and ttl < 0:  # no TTL (should not happen): never count forever
+            self.client.expire(key, duration)
+            ttl = duration
+        return int(count), float(ttl if ttl else duration)
+
+    def peek(self, key: str) -> tuple[int, float]:
+        key = self.make_key(f"fw:{key}")
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(key)
+        pipe.ttl(key)
+        count, ttl = pipe.execute()
+        return int(count or 0), float(ttl if ttl and ttl > 0 else 0)
+
+
+class CacheCounters:
+    """Any other Django cache (the demo's file cache): ``get``/``set`` of ``(count, ends_at)``.
+    Not atomic across processes; production runs on Redis."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def hit(self, key: str, duration: int) -> tuple[int, float]:
+        now = time.time()
+        count, ends = self.cache.get(key) or (0, 0.0)
+        if ends <= now:
+            count, ends = 0, now + duration
+        count += 1
+        self.cache.set(key, (count, ends), max(1, int(ends - now) + 1))
+        return count, ends - now
+
+    def peek(self, key: str) -> tuple[int, float]:
+        now = time.time()
+        count, ends = self.cache.get(key) or (0, 0.0)
+        return (count, ends - now) if ends > now else (0, 0.0)
+
+
+_redis_clients: dict = {}
+_redis_clients_lock = threading.Lock()
+
+
+def _redis_client(config: dict):
+    """One ``redis.Redis`` per process for a cache configuration (its pool is reused)."""
+    location = config["LOCATION"]
+    if isinstance(location, list | tuple):
+        location = location[0]  # the first server is the one Django writes to
+    options = {
+        k: v
+        for k, v in (config.get("OPTIONS") or {}).items()
+        if k not in ("pool_class", "parser_class", "serializer")
+    }
+    ident = (location, tuple(sorted(options.items())))
+    client = _redis_clients.get(ident)
+    if client is None:
+        import redis
+
+        with _redis_clients_lock:
+            client = _redis_clients.get(ident)
+            if client is None:
+                pool = redis.ConnectionPool.from_url(location, **options)
+                client = _redis_clients[ident] = redis.Redis(connection_pool=pool)
+    return client
+
+
+class ResilientCounters:
+    """The shared counters, or this process' memory while the shared store fails."""
 
     def __init__(self, alias: str = "default"):
         self.alias = alias
-        self.fallback = LocMemCache("courier-throttle-fallback", {"MAX_ENTRIES": 20000})
+        self.fallback = MemoryCounters()
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._logged_at = float("-inf")
         self.fallbacks = 0  # how many operations went to the fallback (for tests and metrics)
 
-    def _degraded(self, exc=None) -> LocMemCache:
+    def shared(self):
+        config = settings.CACHES[self.alias]
+        if config.get("BACKEND") in _REDIS_BACKENDS:
+            return RedisCounters(_redis_client(config), caches[self.alias].make_key)
+        return CacheCounters(caches[self.alias])
+
+    def _degraded(self, exc=None) -> MemoryCounters:
         now = time.monotonic()
         with self._lock:
             self.fallbacks += 1
@@ -55,22 +188,21 @@ class ResilientCache:
                 )
         return self.fallback
 
-    def _call(self, method: str, *args, **kwargs):
+    def _call(self, method: str, *args):
         if time.monotonic() < self._down_until:
-            return getattr(self._degraded(), method)(*args, **kwargs)
+            return getattr(self._degraded(), method)(*args)
         try:
-            return getattr(caches[self.alias], method)(*args, **kwargs)
+            return getattr(self.shared(), method)(*args)
         except Exception as exc:  # any backend or network error of the cache: degrade, not 500
-            return getattr(self._degraded(exc), method)(*args, **kwargs)
+            return getattr(self._degraded(exc), method)(*args)
 
-    def get(self, key, default=None):
-        return self._call("get", key, default)
+    def hit(self, key: str, duration: int) -> tuple[int, float]:
+        """Count one request in ``key``'s window; ``(count including this one, seconds left)``."""
+        return self._call("hit", key, duration)
 
-    def set(self, key, value, timeout=None):
-        return self._call("set", key, value, timeout)
-
-    def delete(self, key):
-        return self._call("delete", key)
+    def peek(self, key: str) -> tuple[int, float]:
+        """``(count, seconds left)`` of ``key``'s current window, without counting."""
+        return self._call("peek", key)
 
     def reset(self) -> None:
         """Forget the outage and the fallback counters (tests)."""
@@ -79,23 +211,40 @@ class ResilientCache:
         self.fallback.clear()
 
 
-throttle_cache = ResilientCache()
+throttle_cache = ResilientCounters()
 
 
-class _LiveRateThrottle(SimpleRateThrottle):
-    cache = throttle_cache
+class _WindowThrottle(SimpleRateThrottle):
+    """A fixed-window counter per ``get_cache_key``: one hit per request, constant memory."""
+
+    counters = throttle_cache
+    _wait = None
 
     def get_rate(self):
         # Read at request time, so a settings change (or a test override) applies at once.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def __init__(self):
-        # SimpleRateThrottle reads the rate in __init__; keep that but from live settings.
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
 
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        count, left = self.counters.hit(key, self.duration)
+        if count <= self.num_requests:
+            return True
+        self._wait = left
+        return False
 
-class PartnerKeyRateThrottle(_LiveRateThrottle):
+    def wait(self):
+        return self._wait
+
+
+class PartnerKeyRateThrottle(_WindowThrottle):
     scope = "partner_key"
 
     def get_cache_key(self, request, view):
@@ -109,7 +258,7 @@ class InvalidKeyThrottled(exceptions.Throttled):
     default_detail = _("Too many invalid API keys from this address.")
 
 
-class InvalidKeyThrottle(_LiveRateThrottle):
+class InvalidKeyThrottle(_WindowThrottle):
     """Counts only failures: ``refuse_if_blocked`` before a key is looked up, ``failure_record``
     after it was refused."""
 
@@ -118,23 +267,14 @@ class InvalidKeyThrottle(_LiveRateThrottle):
     def get_cache_key(self, request, view=None):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
-    def _history(self, request) -> tuple[str, list]:
-        key = self.get_cache_key(request)
-        now = self.timer()
-        history = [t for t in (self.cache.get(key, []) or []) if t > now - self.duration]
-        return key, history
-
     def refuse_if_blocked(self, request) -> None:
         if self.rate is None:
             return
-        self.key, self.history = self._history(request)
-        self.now = self.timer()
-        if len(self.history) >= self.num_requests:
-            raise InvalidKeyThrottled(wait=self.wait())
+        count, left = self.counters.peek(self.get_cache_key(request))
+        if count >= self.num_requests:
+            raise InvalidKeyThrottled(wait=max(1.0, left))
 
     def failure_record(self, request) -> None:
         if self.rate is None:
             return
-        key, history = self._history(request)
-        history.insert(0, self.timer())
-        self.cache.set(key, history, self.duration)
+        self.counters.hit(self.get_cache_key(request), self.duration)

@@ -99,7 +99,8 @@ class OrderAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     ]
     list_filter = ["verification", "channel", "partner", "transport_mode"]
     list_select_related = ["partner"]
-    search_fields = ["=partner_ref", "=recipient_phone_last4"]
+    # ``__exact``, not ``=`` (``iexact``: UPPER(...) that no index serves).
+    search_fields = ["partner_ref__exact", "recipient_phone_last4__exact"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 

@@ -151,7 +151,8 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     ]
     list_filter = ["state", "kind", "partner", "order__channel", "created_at"]
     list_select_related = ["partner", "order"]
-    search_fields = ["=waybill_number"]
+    search_fields = ["waybill_number__exact"]  # the lookups are get_search_results'
+
     search_help_text = _("Waybill number, partner order reference or the phone's last 4 digits.")
     show_full_result_count = False
     paginator = EstimatedCountPaginator

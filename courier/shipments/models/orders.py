@@ -189,6 +189,8 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-id"]
+        # Staff search a partner reference without knowing the partner (the admin's search).
+        indexes = [models.Index(fields=["partner_ref"], name="order_partner_ref_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "partner_ref"], name="order_partner_ref_unique"
