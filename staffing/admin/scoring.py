@@ -25,6 +25,7 @@ from staffing.admin.access import SupervisorLineMixin
 from staffing.models import (
     FundEntry,
     ScoreAppeal,
+    ScoreCancelCondition,
     ScoreEvent,
     ScoreRule,
     ScoreTier,
@@ -58,8 +59,18 @@ class ScoreTierAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
             self.message_user(request, "; ".join(problems), messages.WARNING)
 
 
+class ScoreCancelConditionInline(admin.TabularInline):
+    """A6/A9: the documented conditions that cancel the rule's deduction (the manager's)."""
+
+    model = ScoreCancelCondition
+    fields = ["code", "description_zh", "description_en", "is_active"]
+    extra = 0
+    can_delete = False
+
+
 @admin.register(ScoreRule)
 class ScoreRuleAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
+    inlines = [ScoreCancelConditionInline]
     list_display = [
         "code",
         "category",
