@@ -59,18 +59,23 @@ class ScoreTierAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
             self.message_user(request, "; ".join(problems), messages.WARNING)
 
 
-class ScoreCancelConditionInline(admin.TabularInline):
-    """A6/A9: the documented conditions that cancel the rule's deduction (the manager's)."""
+@admin.register(ScoreCancelCondition)
+class ScoreCancelConditionAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
+    """A6/A9 (SCR-09): the documented conditions that cancel a rule's deduction; the
+    manager's, with history."""
 
-    model = ScoreCancelCondition
-    fields = ["code", "description_zh", "description_en", "is_active"]
-    extra = 0
-    can_delete = False
+    list_display = ["rule", "code", "description_zh", "is_active"]
+    list_filter = ["rule", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["rule", "code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ScoreRule)
 class ScoreRuleAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
-    inlines = [ScoreCancelConditionInline]
     list_display = [
         "code",
         "category",
