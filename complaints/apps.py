@@ -17,3 +17,9 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_defaults_ensure, sender=self, dispatch_uid="complaints-defaults")
+        # DLV-06: retention never anonymises an order an open complaint, claim or shop-platform
+        # dispute still needs (an explicit registration with the shipments domain, no signal).
+        from complaints.selectors import retention_holds
+        from courier.shipments.services.holds import hold_provider_register
+
+        hold_provider_register("complaints", retention_holds)

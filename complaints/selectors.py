@@ -305,3 +305,36 @@ def service_levels_by_day(start: dt.date, end: dt.date) -> dict:
             "hotline_answer_rate": rules.percentage(r.calls_answered, r.calls_offered),
         }
     return out
+
+
+def retention_holds(order_ids: list[int]) -> dict[int, str]:
+    """DLV-06: orders an open complaint, an undecided complaint claim or an open shop-platform
+    refund/dispute case still needs (a hold provider registered with
+    ``courier.shipments.services.holds``)."""
+    from complaints.models import ComplaintClaim, PlatformCase
+
+    held: dict[int, str] = {}
+    queries = (
+        (
+            "open complaint",
+            Complaint.objects.filter(shipment__order_id__in=order_ids, state__in=OPEN_STATES),
+            "shipment__order_id",
+        ),
+        (
+            "open claim",
+            ComplaintClaim.objects.filter(
+                complaint__shipment__order_id__in=order_ids,
+                state=ComplaintClaim.State.PROPOSED,
+            ),
+            "complaint__shipment__order_id",
+        ),
+        (
+            "open shop dispute",
+            PlatformCase.objects.filter(shipment__order_id__in=order_ids, state="open"),
+            "shipment__order_id",
+        ),
+    )
+    for reason, qs, column in queries:
+        for order_id in qs.values_list(column, flat=True).distinct():
+            held.setdefault(order_id, reason)
+    return held

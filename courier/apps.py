@@ -16,3 +16,9 @@ class CourierConfig(AppConfig):
 
         deploy_checks_register()
         history_descriptor_speedup_install()
+
+        # DLV-06: an open statement dispute holds its shipments' orders from anonymisation.
+        from courier.finance.selectors import retention_holds as finance_holds
+        from courier.shipments.services.holds import hold_provider_register
+
+        hold_provider_register("finance", finance_holds)

@@ -26,6 +26,14 @@ How the rows were decided, against the duties in the source documents (docs/requ
   /staff/ and /scoring/me/, never in the admin. Feed tokens are never shown in the admin.
 - Finance models are kept by finance (``courier.manage_finance``) and read by the manager
   (``courier.approve_finance``); their admin checks those permissions.
+- DLV-01: the merchant's authorisation of another recipient is recorded by the origin's dedicated
+  customer service only: the CS agent (the shipment's dedicated agent) and the supervisor line;
+  pre-sales, after-sales, the printing desk, the warehouse and couriers read it
+  (``courier.shipments.services.delivery.delivery_authorisation_allowed``).
+- CMP-14: the shop's refunds and disputes queue is the supervisor line's (add, import, remind,
+  close with the outcome that S1/A8/A9 judge); after-sales records the handling (change).
+- INC-05: emergency plans per partner project are the manager's and HQ's; the review seminars
+  are recorded by the supervisor line, the manager and HQ; everyone in CS reads them.
 - Setup objects (API keys, webhook endpoints) are changed by superusers only.
 """
 
@@ -89,7 +97,7 @@ _MATRIX_ROWS: dict[str, str] = {
     "courier.stationscan":                "v    v    v    v    vacd vac  vac  vac  v    v",
     "courier.counterpickup":              "v    v    v    v    va   vac  vac  vac  v    v",
     "courier.cashhandover":               "v    v    v    v    vA   vAc  vAc  vAc  v    vc",
-    "courier.deliveryauthorisation":      "va   va   va   v    v    vac  vac  vac  v    v",
+    "courier.deliveryauthorisation":      "va   v    v    v    v    vac  vac  vac  v    v",
     "courier.deliveryattempt":            "v    v    v    v    v    vac  vac  vac  v    v",
     "courier.evidencephoto":              "v    v    v    v    v    v    v    v    v    v",
     "courier.dispatchsettings":           "v    v    v    v    v    v    v    vc   v    v",
@@ -98,6 +106,8 @@ _MATRIX_ROWS: dict[str, str] = {
     "courier.orderexception":             "v    vAc  v    v    v    vAc  vAc  vAc  v    v",
     "courier.orderremark":                "v    vac  v    v    v    vac  vac  vac  v    v",
     "courier.returnrequest":              "v    v    vAcD vc   vc   vAc  vAc  vAc  v    v",
+    "courier.parcelfollowup":             "v    v    vac  v    va   vac  vac  vac  v    v",
+    "courier.parcelfollowupnote":         "v    v    v    v    v    v    v    v    v    v",
     "courier.recallslip":                 "v    v    vAcD vc   v    vAc  vAc  vAc  v    v",
     "courier.shipment":                   "v    vAc  vc   vc   vc   vAc  vAc  vAc  v    v",
     "courier.deskinstruction":            "v    vAcD vAcD vc   vc   vAc  vAc  vAc  v    v",
@@ -125,6 +135,10 @@ _MATRIX_ROWS: dict[str, str] = {
     "complaints.incident":                "vac  v    vac  -    -    vac  vac  vac  vac  -",
     "complaints.incidentreport":          "vac  v    vac  -    -    vac  vac  vac  vac  -",
     "complaints.reviewmeeting":           "vac  v    vac  -    -    vac  vac  vac  vac  -",
+    "complaints.platformcase":            "v    -    vc   -    -    vac  vac  vac  v    -",
+    "complaints.emergencyplan":           "v    v    v    -    -    v    v    vac  vac  -",
+    "complaints.emergencyseminar":        "v    v    v    -    -    va   va   va   va   -",
+    "complaints.postauthority":           "v    v    v    -    -    v    v    v    v    -",
     "complaints.slapolicy":               "v    v    v    -    -    v    v    vac  vac  -",
     "complaints.complaintsettings":       "v    v    v    -    -    v    v    vc   vc   -",
     "complaints.survey":                  "vAC  v    vAC  -    -    vAC  vAC  vAC  vAC  -",
@@ -148,6 +162,7 @@ _MATRIX_ROWS: dict[str, str] = {
     "staffing.scoringpolicy":             "v    v    v    v    v    v    v    vc   v    v",
     "staffing.scoretier":                 "v    v    v    v    v    v    v    vac  v    v",
     "staffing.scorerule":                 "v    v    v    v    v    v    v    vac  v    v",
+    "staffing.scorecancelcondition":      "v    v    v    v    v    v    v    vac  v    v",
     # --- staffing: private records, up the supervisor line only
     "staffing.employee":                  "-    -    -    -    -    vac  vc   vac  -    -",
     "staffing.punch":                     "-    -    -    -    -    v    v    v    -    -",

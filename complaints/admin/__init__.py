@@ -1,3 +1,3 @@
 """Admin of the complaints app, one module per concern."""
 
-from . import complaints, incidents, other  # noqa: F401
+from . import aftersales, complaints, incidents, other  # noqa: F401

@@ -72,6 +72,23 @@ class IncidentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
 
+    def get_fields(self, request, obj=None):
+        # INC-05: the partner project's emergency plan, linked when the incident was opened.
+        return INCIDENT_FIELDS + ["emergency_plan", "plan_measures"] if obj else INCIDENT_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["emergency_plan", "plan_measures"]
+
+    @admin.display(description=_("emergency plan: what to do"))
+    def plan_measures(self, obj):
+        from django.utils.html import linebreaks
+        from django.utils.safestring import mark_safe
+
+        text = services.emergency_plan_measures(obj) if obj else ""
+        if not text:
+            return _("No emergency plan for this project.")
+        return mark_safe(linebreaks(text, autoescape=True))  # escaped by linebreaks
+
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 

@@ -21,8 +21,10 @@ from .complaint import (
     SlaMilestone,
     SlaPause,
 )
+from .emergency import EmergencyPlan, EmergencySeminar, PostAuthority
 from .followup import Rectification, RectificationMeasure, SupervisionCheck, WorkOrder
 from .incidents import Incident, IncidentReport, ReviewMeeting
+from .platform_cases import PlatformCase
 from .sla import ComplaintSettings, SlaPolicy
 from .surveys import ServiceLevelDay, Survey
 from .verdicts import BadReview, ScorePosting, Verdict
@@ -38,6 +40,8 @@ __all__ = [
     "ComplaintAttachment",
     "ComplaintClaim",
     "ComplaintSettings",
+    "EmergencyPlan",
+    "EmergencySeminar",
     "Escalation",
     "EscalationTrigger",
     "Incident",
@@ -46,6 +50,8 @@ __all__ = [
     "Level",
     "Milestone",
     "Rectification",
+    "PlatformCase",
+    "PostAuthority",
     "RectificationMeasure",
     "ReviewMeeting",
     "ScorePosting",

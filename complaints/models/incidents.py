@@ -45,6 +45,15 @@ class Incident(FSMModelMixin, models.Model):
     shipments = models.ManyToManyField(
         "courier.Shipment", verbose_name=_("shipments"), blank=True, related_name="incidents"
     )
+    # INC-05: the partner project's emergency plan in force when the incident was opened.
+    emergency_plan = models.ForeignKey(
+        "complaints.EmergencyPlan",
+        verbose_name=_("emergency plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
     state = FSMField(
         _("state"), max_length=16, choices=State.choices, default=State.OPEN, protected=True
     )

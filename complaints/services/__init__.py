@@ -13,12 +13,17 @@ from .followup import (
     work_orders_overdue_notify,
 )
 from .incidents import (
+    emergency_plan_for_incident,
+    emergency_plan_in_force,
+    emergency_plan_measures,
+    emergency_seminar_record,
     incident_close,
     incident_create,
     incident_open,
     incident_report_required,
     incident_report_write,
     loss_incident_open,
+    post_authorities_parse,
     review_meeting_record,
 )
 from .lifecycle import (
@@ -69,7 +74,12 @@ __all__ = [
     "complaint_severity_change",
     "complaint_solution_propose",
     "complaint_solution_send",
+    "emergency_plan_for_incident",
+    "emergency_plan_in_force",
+    "emergency_plan_measures",
+    "emergency_seminar_record",
     "escalation_target",
+    "post_authorities_parse",
     "incident_close",
     "incident_create",
     "incident_open",

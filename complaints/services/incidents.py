@@ -6,7 +6,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from complaints.models import Incident, IncidentReport, ReviewMeeting
+from complaints.models import (
+    EmergencyPlan,
+    EmergencySeminar,
+    Incident,
+    IncidentReport,
+    PostAuthority,
+    ReviewMeeting,
+)
 
 from .common import ComplaintError, now
 
@@ -30,6 +37,7 @@ def incident_open(
     handled_in_pre_handling: bool = False,
     complaints=(),
     shipments=(),
+    partner=None,
 ) -> Incident:
     """INC-01: a general incident is run by the project manager; a special one by an HQ
     coordination group with named members."""
@@ -47,6 +55,7 @@ def incident_open(
         handled_in_pre_handling=handled_in_pre_handling,
         complaints=complaints,
         shipments=shipments,
+        partner=partner,
     )
 
 
@@ -65,6 +74,7 @@ def incident_create(
     complaints=(),
     shipments=(),
     require_manager: bool = True,
+    partner=None,
 ) -> Incident:
     """The write behind ``incident_open`` without the staff permission check: also used when
     the system opens an incident itself (a loss claim triggers the emergency plan)."""
@@ -93,7 +103,43 @@ def incident_create(
         incident.coordination_members.set(coordination_members or [])
         incident.complaints.set(complaints or [])
         incident.shipments.set(shipments or [])
+        plan = emergency_plan_for_incident(incident, partner=partner)
+        if plan is not None:
+            incident.emergency_plan = plan
+            incident._history_user = user
+            incident.save(update_fields=["emergency_plan"])
     return incident
+
+
+def emergency_plan_in_force(partner_id) -> EmergencyPlan | None:
+    """INC-05: the partner project's plan in force."""
+    if partner_id is None:
+        return None
+    return EmergencyPlan.objects.filter(partner_id=partner_id, in_force=True).first()
+
+
+def emergency_plan_for_incident(incident: Incident, *, partner=None) -> EmergencyPlan | None:
+    """INC-05: the plan used for an incident: the named partner's, else the partner of its
+    shipments or complaints when they all belong to one partner project."""
+    if partner is not None:
+        return emergency_plan_in_force(getattr(partner, "pk", partner))
+    partners = set(incident.shipments.values_list("partner_id", flat=True))
+    partners |= set(
+        incident.complaints.exclude(partner__isnull=True).values_list("partner_id", flat=True)
+    )
+    if len(partners) != 1:
+        return None
+    return emergency_plan_in_force(partners.pop())
+
+
+def emergency_plan_measures(incident: Incident) -> str:
+    """The plan's text an incident's handler reads: the procedure of the incident's kind."""
+    plan = incident.emergency_plan
+    if plan is None:
+        return ""
+    if incident.kind == Incident.Kind.SPECIAL:
+        return plan.special_procedure
+    return plan.general_procedure
 
 
 def incident_report_required(incident: Incident) -> bool:
@@ -195,12 +241,80 @@ def loss_incident_open(c, *, user, cause: str = "") -> tuple[Incident, bool]:
     )
     handler = c.escalated_to or c.assigned_agent
     recipients = [e.user for e in (manager, handler) if e is not None]
+    body = str(_("A general incident was opened for the loss; run the emergency plan."))
+    plan = incident.emergency_plan
+    if plan is not None:
+        body = f"{body}\n\n{plan.title}\n{plan.loss_measures or plan.general_procedure}"
     notification_send(
         recipients,
         _("Emergency plan: shipment %(waybill)s lost (complaint #%(pk)s)")
         % {"waybill": c.shipment, "pk": c.pk},
-        _("A general incident was opened for the loss; run the emergency plan."),
+        body,
         link=f"/admin/complaints/incident/{incident.pk}/change/",
         dedupe_key=f"incident:{incident.pk}:opened",
     )
     return incident, True
+
+
+def emergency_seminar_record(
+    *,
+    user,
+    held_on,
+    kind: str,
+    attendees,
+    process_review: str,
+    authorities,
+    partner=None,
+    plan: EmergencyPlan | None = None,
+) -> EmergencySeminar:
+    """INC-05: a seminar reviewing the incident process and each post's authority.
+    ``authorities`` is a list of ``(post, authority)``; at least one, each post once."""
+    _perm(user, "complaints.add_emergencyseminar")
+    rows = [((p or "").strip(), (a or "").strip()) for p, a in authorities]
+    errors = {}
+    if kind not in EmergencySeminar.Kind.values:
+        errors["kind"] = _("Choose periodic or ad hoc.")
+    if held_on is None:
+        errors["held_on"] = _("Give the date of the seminar.")
+    if not attendees:
+        errors["attendees"] = _("Name who attended the seminar.")
+    if not (process_review or "").strip():
+        errors["process_review"] = _("Write down what the review of the process concluded.")
+    if not rows or any(not p or not a for p, a in rows):
+        errors["authorities"] = _("State each post's authority as “post: authority”.")
+    elif len({p for p, _a in rows}) != len(rows):
+        errors["authorities"] = _("Each post once.")
+    if (
+        plan is not None
+        and partner is not None
+        and plan.partner_id != getattr(partner, "pk", partner)
+    ):
+        errors["plan"] = _("The plan belongs to another partner project.")
+    if errors:
+        raise ComplaintError(errors)
+    with transaction.atomic():
+        seminar = EmergencySeminar.objects.create(
+            held_on=held_on,
+            kind=kind,
+            partner=partner if partner is not None else (plan.partner if plan else None),
+            plan=plan,
+            process_review=process_review.strip(),
+            recorded_by=user,
+        )
+        seminar.attendees.set(attendees)
+        PostAuthority.objects.bulk_create(
+            PostAuthority(seminar=seminar, post=p, authority=a) for p, a in rows
+        )
+    return seminar
+
+
+def post_authorities_parse(text: str) -> list[tuple[str, str]]:
+    """``post: authority`` per line (a full-width colon too) for the admin's text box."""
+    rows = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        post, sep, authority = line.replace("：", ":").partition(":")
+        rows.append((post, authority) if sep else (post, ""))
+    return rows

@@ -120,3 +120,16 @@ def bank_transfer_orders_overdue(as_of: datetime.date | None = None):
     from django.utils import timezone
 
     return bank_transfer_orders_awaiting().filter(due_on__lt=as_of or timezone.localdate())
+
+
+def retention_holds(order_ids: list[int]) -> dict[int, str]:
+    """DLV-06: orders with a shipment on a statement line under an open dispute (a hold
+    provider registered with ``courier.shipments.services.holds``)."""
+    from courier.finance.models import StatementDispute
+
+    rows = (
+        StatementDispute.objects.filter(state="open", line__shipment__order_id__in=order_ids)
+        .values_list("line__shipment__order_id", flat=True)
+        .distinct()
+    )
+    return dict.fromkeys(rows, "open statement dispute")

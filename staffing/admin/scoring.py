@@ -25,6 +25,7 @@ from staffing.admin.access import SupervisorLineMixin
 from staffing.models import (
     FundEntry,
     ScoreAppeal,
+    ScoreCancelCondition,
     ScoreEvent,
     ScoreRule,
     ScoreTier,
@@ -56,6 +57,21 @@ class ScoreTierAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
         problems = settlement_services.rules.tiers_check(settlement_services.tiers_current())
         if problems:
             self.message_user(request, "; ".join(problems), messages.WARNING)
+
+
+@admin.register(ScoreCancelCondition)
+class ScoreCancelConditionAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
+    """A6/A9 (SCR-09): the documented conditions that cancel a rule's deduction; the
+    manager's, with history."""
+
+    list_display = ["rule", "code", "description_zh", "is_active"]
+    list_filter = ["rule", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["rule", "code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ScoreRule)

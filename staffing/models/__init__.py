@@ -26,6 +26,7 @@ from .scoring import (  # noqa: F401, E501
     Settlement,
     SettlementLine,
 )
+from .scoring_cancel import ScoreCancelCondition  # noqa: F401
 from .shifts import ShiftSession, ShiftType  # noqa: F401
 from .swaps import RequestState, SwapRequest  # noqa: F401
 

@@ -73,6 +73,10 @@ def _delivered_with_everything(partner, ops):
             contact_phone="13812345678",
         )
         exception_record(shipment, user=ops, kind="damage", cause="破", photos=[photo()])
+        # DLV-06: an open insurance claim holds the order; this one was paid.
+        claim = shipment.insurance_claims.get()
+        claim.status = "paid"
+        claim.save(update_fields=["status"])
     return shipment
 
 
@@ -98,6 +102,8 @@ def test_anonymises_after_retention_including_history(_storage):
             "counter_pickups": 0,
             "photos": 2,
             "returns": 1,
+            "held": 0,
+            "held_reasons": {},
             "dry_run": True,
         }
         assert Order.objects.get(pk=order.pk).anonymised_at is None

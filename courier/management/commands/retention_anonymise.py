@@ -15,5 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, limit=None, **options):
         counts = retention_anonymise(dry_run=dry_run, limit=limit)
         verb = "would anonymise" if dry_run else "anonymised"
-        detail = ", ".join(f"{k}={v}" for k, v in counts.items() if k != "dry_run")
+        skip = ("dry_run", "held_reasons")
+        detail = ", ".join(f"{k}={v}" for k, v in counts.items() if k not in skip)
         self.stdout.write(f"{verb}: {detail}")
+        # DLV-06: due orders kept because something open still needs them.
+        for reason, n in counts["held_reasons"].items():
+            self.stdout.write(f"held ({reason}): {n}")

@@ -18,10 +18,12 @@ from courier.shipments.models import (
     DeliveryException,
     EvidencePhoto,
     InsuranceClaim,
+    ParcelFollowUp,
+    ParcelFollowUpNote,
     RecallSlip,
     ReturnRequest,
 )
-from courier.shipments.services import availability, claims, returns, stations
+from courier.shipments.services import availability, claims, followups, returns, stations
 
 from . import forms as f
 from .common import NoAddDelete
@@ -205,6 +207,13 @@ class ReturnRequestAdmin(
             _("Quality photo verified"),
             lambda r, o, d: returns.return_quality_photo_verify(o, user=r.user),
         ),
+        "waive_photo": ServiceAction(
+            _("Accept without photo (lining, insole…)"),
+            lambda r, o, d: returns.return_quality_photo_waive(
+                o, user=r.user, part=d["part"], reason=d["reason"]
+            ),
+            form=f.PhotoWaiverForm,
+        ),
         "approve": ServiceAction(
             _("Approve"),
             lambda r, o, d: returns.return_request_approve(o, user=r.user),
@@ -297,3 +306,89 @@ class RecallSlipAdmin(NoAddDelete, ServiceActionsMixin, SimpleHistoryAdmin):
                 "title": _("Return slip %(n)s") % {"n": slip.slip_number},
             },
         )
+
+
+class FollowUpNoteInline(admin.TabularInline):
+    model = ParcelFollowUpNote
+    fields = ["written_at", "written_by", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+FOLLOWUP_ADD_FIELDS = [
+    "kind",
+    "parcel_waybill_number",
+    "description",
+    "shipment",
+    "return_request",
+]
+
+
+@admin.register(ParcelFollowUp)
+class ParcelFollowUpAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
+    """RET-08: opened here through the service (the warehouse: a return without a card); the
+    notes, the forwarding, the re-send and settling are workflow steps."""
+
+    list_display = ["parcel_waybill_number", "kind", "state", "shipment", "created_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["shipment"]
+    search_fields = ["=parcel_waybill_number", "=forwarding_waybill_number"]
+    raw_id_fields = ["shipment", "return_request"]
+    inlines = [FollowUpNoteInline]
+    service_actions_available = staticmethod(followups.parcel_followup_steps_available)
+    service_actions = {
+        "note": ServiceAction(
+            _("Add a note (call to the customer or courier)"),
+            lambda r, o, d: followups.parcel_followup_note(o, user=r.user, **d),
+            form=f.FollowUpNoteForm,
+        ),
+        "forwarding": ServiceAction(
+            _("Record the forwarding"),
+            lambda r, o, d: followups.parcel_followup_forwarding(o, user=r.user, **d),
+            form=f.ForwardingForm,
+        ),
+        "resend": ServiceAction(
+            _("Record the return and re-send"),
+            lambda r, o, d: followups.parcel_followup_resend(o, user=r.user, **d),
+            form=f.ResendForm,
+        ),
+        "close": ServiceAction(
+            _("Settle"),
+            lambda r, o, d: followups.parcel_followup_close(o, user=r.user, **d),
+            form=f.FollowUpCloseForm,
+        ),
+    }
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return FOLLOWUP_ADD_FIELDS
+        return [fld.name for fld in ParcelFollowUp._meta.fields if fld.name != "id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = followups.parcel_followup_open(
+            user=request.user, **{name: data.get(name) for name in FOLLOWUP_ADD_FIELDS}
+        )
+        obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The service saved everything."""

@@ -9,8 +9,10 @@ from courier.shipments.models import (
     DeliveryException,
     DeskInstruction,
     Order,
+    ParcelFollowUp,
     ReturnRequest,
     Station,
+    UnphotographablePart,
 )
 from courier.shipments.services.orders import ORDER_INPUT_FIELDS
 
@@ -166,4 +168,38 @@ class ReceivedForm(forms.Form):
     received_name = forms.CharField(label=_("original parcel received — name"))
     received_on = forms.DateField(
         label=_("original parcel received — date"), initial=timezone.localdate
+    )
+
+
+class PhotoWaiverForm(forms.Form):
+    """RET-02 / A4: a defect that cannot be photographed."""
+
+    part = forms.ChoiceField(
+        label=_("defect that cannot be photographed"), choices=UnphotographablePart.choices
+    )
+    reason = forms.CharField(label=_("why no photo"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpNoteForm(forms.Form):
+    text = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
+    customer_contacted = forms.BooleanField(label=_("customer contacted"), required=False)
+
+
+class ForwardingForm(forms.Form):
+    forwarding_waybill_number = forms.CharField(label=_("forwarding waybill number"))
+    forwarded_ok = forms.NullBooleanField(label=_("forwarding succeeded"))
+    arrived_safely = forms.NullBooleanField(label=_("arrived safely"))
+
+
+class ResendForm(forms.Form):
+    returned = forms.BooleanField(label=_("parcel is back"), required=False)
+    resend_waybill_number = forms.CharField(label=_("re-send waybill number"), required=False)
+
+
+class FollowUpCloseForm(forms.Form):
+    outcome = forms.CharField(label=_("outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        label=_("decision (return without a card)"),
+        choices=[("", "---"), *ParcelFollowUp.Decision.choices],
+        required=False,
     )

@@ -17,7 +17,6 @@ from courier.shipments import rules
 from courier.shipments.models import (
     CounterPickup,
     DeliveryAttempt,
-    DeliveryAuthorisation,
     DeliveryException,
     DeskInstruction,
     EvidencePhoto,
@@ -244,7 +243,7 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
             _("Record authorised recipient"),
             lambda r, o, d: delivery.delivery_authorisation_record(o, user=r.user, **d),
             form=f.AuthorisationForm,
-            permission=("add", DeliveryAuthorisation),
+            permission=delivery.delivery_authorisation_allowed,
         ),
         "attempt": ServiceAction(
             _("Record delivery attempt"),

@@ -2,6 +2,7 @@
 
 from .claims import ClaimStatus, CompensationProposal, DeliveryException, InsuranceClaim
 from .delivery import DeliveryAttempt, DeliveryAuthorisation, EvidencePhoto
+from .followups import ParcelFollowUp, ParcelFollowUpNote
 from .orders import (
     Channel,
     DispatchSettings,
@@ -11,7 +12,7 @@ from .orders import (
     OrderRemark,
     TransportMode,
 )
-from .returns import RecallSlip, ReturnRequest, ReturnState
+from .returns import RecallSlip, ReturnRequest, ReturnState, UnphotographablePart
 from .shipments import DeskInstruction, Shipment, ShipmentState
 from .stations import CashHandover, CounterPickup, Station, StationScan
 
@@ -23,6 +24,8 @@ __all__ = [
     "DeliveryAttempt",
     "DeliveryAuthorisation",
     "EvidencePhoto",
+    "ParcelFollowUp",
+    "ParcelFollowUpNote",
     "Channel",
     "DispatchSettings",
     "Order",
@@ -33,6 +36,7 @@ __all__ = [
     "RecallSlip",
     "ReturnRequest",
     "ReturnState",
+    "UnphotographablePart",
     "DeskInstruction",
     "Shipment",
     "ShipmentState",

@@ -29,6 +29,14 @@ class Payer(models.TextChoices):
     CUSTOMER = rules.CUSTOMER, _("Customer")
 
 
+class UnphotographablePart(models.TextChoices):
+    """RET-02 / A4: where a quality defect cannot be photographed."""
+
+    LINING = "lining", _("Lining (内里)")
+    INSOLE = "insole", _("Insole (鞋垫)")
+    OTHER = "other", _("Other part that cannot be photographed")
+
+
 class ReturnRequest(FSMModelMixin, models.Model):
     class Kind(models.TextChoices):
         RETURN = "return", _("Return (refund)")
@@ -57,6 +65,24 @@ class ReturnRequest(FSMModelMixin, models.Model):
     photo_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("quality photo verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # RET-02 / A4: a defect that cannot be photographed (linings, insoles: "内里、鞋垫等质量问题无法
+    # 拍照的情况除外") is accepted with the reason recorded instead of a photo.
+    photo_waiver_part = models.CharField(
+        _("defect that cannot be photographed"),
+        max_length=16,
+        choices=UnphotographablePart.choices,
+        blank=True,
+    )
+    photo_waiver_reason = models.TextField(_("why no photo"), blank=True)
+    photo_waived_at = models.DateTimeField(_("accepted without photo at"), null=True, blank=True)
+    photo_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted without photo by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -151,7 +177,8 @@ class ReturnRequest(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(state="approved")
                 | Q(quality_problem=False)
-                | Q(photo_verified_at__isnull=False),
+                | Q(photo_verified_at__isnull=False)
+                | (Q(photo_waived_at__isnull=False) & ~Q(photo_waiver_reason="")),
                 name="return_quality_needs_photo",
             ),
         ]

@@ -88,8 +88,10 @@ def return_request_steps_available(rr, user) -> set[str]:
     names = {n for n in ("approve", "reject") if _state_possible(rr, n)}
     if _state_possible(rr, "register_return_waybill"):
         names.add("register")
-    if rr.quality_problem and rr.photo_verified_at is None:
+    if rr.quality_problem and rr.photo_verified_at is None and rr.photo_waived_at is None:
         names.add("verify_photo")
+        if rr.state == "requested":
+            names.add("waive_photo")
     if rr.received_at is None and rr.state in RETURN_RECEIVE_STATES:
         names.add("receive")
     if rr.kind == "return" and _state_possible(rr, "refund"):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courier.core.errors import PermissionRefused
 from courier.core.services.notifications import notification_send
 from courier.shipments import rules
 from courier.shipments.models import (
@@ -30,11 +31,33 @@ from courier.shipments.services.shipments import (
     users_in_role,
 )
 
+P_AUTH_RECORD = "courier.add_deliveryauthorisation"
+P_AUTH_SUPERVISE = "courier.change_deliveryauthorisation"
+
+
+def delivery_authorisation_allowed(shipment: Shipment, user) -> bool:
+    """DLV-01: only the origin's dedicated customer service (专职客服) records the merchant's
+    authorisation: the shipment's dedicated agent (any CS agent while none is assigned), or the
+    CS supervisor line covering for them. A courier, the warehouse or the other desks cannot
+    (the role matrix gives them no add permission)."""
+    if user is None or not user.has_perm(P_AUTH_RECORD):
+        return False
+    if user.has_perm(P_AUTH_SUPERVISE):
+        return True
+    return shipment.dedicated_agent_id in (None, user.pk)
+
 
 def delivery_authorisation_record(
     shipment: Shipment, *, user, authorised_name: str, merchant_contact: str, authorised_phone=""
 ) -> DeliveryAuthorisation:
     """DLV-01: the dedicated agent records the alternative recipient the merchant authorised."""
+    if not delivery_authorisation_allowed(shipment, user):
+        raise PermissionRefused(
+            _(
+                "Only the origin's dedicated customer service may record the merchant's "
+                "authorisation of another recipient."
+            )
+        )
     errors = {}
     if not authorised_name.strip():
         errors["authorised_name"] = _("Name the authorised recipient.")
@@ -48,6 +71,13 @@ def delivery_authorisation_record(
         locked = shipment_lock(shipment)
         if locked.completed_at is not None:
             raise StateConflict(_("The shipment is already completed."))
+        if not delivery_authorisation_allowed(locked, user):  # reassigned meanwhile
+            raise PermissionRefused(
+                _(
+                    "Only the origin's dedicated customer service may record the merchant's "
+                    "authorisation of another recipient."
+                )
+            )
         auth = DeliveryAuthorisation(
             shipment=locked,
             authorised_name=authorised_name.strip(),

@@ -3,6 +3,10 @@ retention years ago is anonymised, history tables included; never earlier.
 
 Province and city stay for statistics; names, phones, detailed addresses, ID numbers, photos and
 signatures go. The job is idempotent: anonymised orders are skipped on the next run.
+
+A due order that something still open needs (an open claim, complaint or dispute: the hold
+providers of ``courier.shipments.services.holds``) is held: never anonymised, counted and named
+by reason in the result and the dry run, and re-checked under the row lock.
 """
 
 from django.db import transaction
@@ -21,6 +25,7 @@ from courier.shipments.models import (
     ReturnRequest,
 )
 from courier.shipments.services.evidence import file_erase
+from courier.shipments.services.holds import retention_holds
 
 ERASED = "***"
 ORDER_ERASE = {
@@ -90,12 +95,13 @@ def _erase_rows(model, rows, values: dict, *, files=()) -> None:
         model.history.filter(id__in=ids).update(**values)
 
 
-def order_anonymise(order: Order, *, now=None) -> None:
+def order_anonymise(order: Order, *, now=None) -> bool:
+    """Anonymise one order; ``False`` (nothing changed) when it already is, or is held."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.anonymised_at is not None:
-            return
+        if locked.anonymised_at is not None or retention_holds([locked.pk]):
+            return False
         shipment_q = {"shipment__order_id": locked.pk}
         _erase_rows(
             DeliveryAttempt,
@@ -128,15 +134,37 @@ def order_anonymise(order: Order, *, now=None) -> None:
         # Order.save keeps recipient_phone_last4 in step with the (now empty) phone.
         locked.save(update_fields=[*ORDER_ERASE, "anonymised_at"])
         Order.history.filter(id=locked.pk).update(**ORDER_ERASE)
+    return True
+
+
+HOLD_CHUNK = 1000
+
+
+def _split_held(ids: list[int]) -> tuple[list[int], dict[int, list[str]]]:
+    held: dict[int, list[str]] = {}
+    for start in range(0, len(ids), HOLD_CHUNK):
+        held.update(retention_holds(ids[start : start + HOLD_CHUNK]))
+    return [pk for pk in ids if pk not in held], held
 
 
 def retention_anonymise(*, now=None, dry_run: bool = False, limit: int | None = None) -> dict:
-    """Anonymise every due order (or only count them with ``dry_run``); returns the counts."""
+    """Anonymise every due order that is not held (or only count them with ``dry_run``);
+    returns the counts, with ``held`` (due but held) and ``held_reasons`` ({reason: orders})."""
     now = now or timezone.now()
-    ids = list(retention_due_orders(now).order_by("pk").values_list("pk", flat=True)[:limit])
+    due = list(retention_due_orders(now).order_by("pk").values_list("pk", flat=True))
+    free, held = _split_held(due)
+    ids = free[:limit]
     counts = _counts(ids)
+    reasons: dict[str, int] = {}
+    for order_reasons in held.values():
+        for reason in set(order_reasons):
+            reasons[reason] = reasons.get(reason, 0) + 1
+    counts["held"] = len(held)
+    counts["held_reasons"] = dict(sorted(reasons.items()))
     if not dry_run:
+        done = 0
         for order_id in ids:
-            order_anonymise(Order(pk=order_id), now=now)
+            done += order_anonymise(Order(pk=order_id), now=now)
+        counts["orders"] = done
     counts["dry_run"] = dry_run
     return counts

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courier.shipments import rules
-from courier.shipments.models import RecallSlip, ReturnRequest, Shipment
+from courier.shipments.models import (
+    RecallSlip,
+    ReturnRequest,
+    Shipment,
+    UnphotographablePart,
+)
 from courier.shipments.services.evidence import evidence_check, evidence_photo_store
 from courier.shipments.services.shipments import (
     StateConflict,
@@ -22,6 +27,7 @@ from courier.shipments.services.shipments import (
 )
 
 P_CHANGE = "courier.change_returnrequest"
+P_REGISTER = "courier.add_returnrequest"  # after-sales and the supervisor line, not the desks
 P_INSPECT = "courier.sign_goods_inspection"
 P_EARLY = "courier.approve_early_dispatch"
 
@@ -125,6 +131,43 @@ def return_quality_photo_verify(rr: ReturnRequest, *, user) -> ReturnRequest:
         return _save(locked, ["photo_verified_at", "photo_verified_by"], user=user)
 
 
+def return_quality_photo_waive(rr: ReturnRequest, *, user, part: str, reason: str) -> ReturnRequest:
+    """RET-02 / A4: a defect that cannot be photographed (linings, insoles…) is accepted with
+    the part and the reason recorded instead of a photo; the warehouse inspects against them.
+    After-sales' decision (the register's owners), not the warehouse's or the printing desk's."""
+    _require(user, P_REGISTER)
+    errors = {}
+    if part not in UnphotographablePart.values:
+        errors["photo_waiver_part"] = _("Say which part cannot be photographed.")
+    if not (reason or "").strip():
+        errors["photo_waiver_reason"] = _("Say why the defect cannot be photographed.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock(rr)
+        if not locked.quality_problem:
+            raise StateConflict(_("Only a quality claim needs a photo."))
+        if locked.state != "requested":
+            raise StateConflict(_("Only a new request can be accepted without a photo."))
+        if locked.photo_verified_at is not None or locked.photo_waived_at is not None:
+            raise StateConflict(_("The quality claim is already verified."))
+        locked.photo_waiver_part = part
+        locked.photo_waiver_reason = reason.strip()
+        locked.photo_waived_at = timezone.now()
+        locked.photo_waived_by = user
+        return _save(
+            locked,
+            ["photo_waiver_part", "photo_waiver_reason", "photo_waived_at", "photo_waived_by"],
+            user=user,
+            reason="accepted without photo",
+        )
+
+
+def return_quality_verified(rr: ReturnRequest) -> bool:
+    """RET-02: a photo verified, or the defect recorded as one that cannot be photographed."""
+    return rr.photo_verified_at is not None or rr.photo_waived_at is not None
+
+
 def return_request_approve(rr: ReturnRequest, *, user) -> ReturnRequest:
     """Accept: quality claims only with a verified photo (RET-02); freight by RET-04."""
     _require(user, P_CHANGE)
@@ -132,9 +175,14 @@ def return_request_approve(rr: ReturnRequest, *, user) -> ReturnRequest:
         locked = _lock(rr)
         if locked.state != "requested":
             raise StateConflict(_("Only a new request can be approved."))
-        if locked.quality_problem and locked.photo_verified_at is None:
+        if locked.quality_problem and not return_quality_verified(locked):
             raise ValidationError(
-                {"photo_verified_at": _("A quality claim needs a verified photo first.")}
+                {
+                    "photo_verified_at": _(
+                        "A quality claim needs a verified photo first, or the reason the "
+                        "defect cannot be photographed."
+                    )
+                }
             )
         split = rules.freight_responsibility(quality_problem=locked.quality_problem)
         locked.approve()
