@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0004_field_labels'),
-        ('courier', '0017_returns_photo_waiver_and_parcel_followups'),
+        ('complaints', '0005_complaint_complaint_received_idx_and_more'),
+        ('courier', '0018_returns_photo_waiver_and_parcel_followups'),
         ('staffing', '0010_seed_score_cancel_conditions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

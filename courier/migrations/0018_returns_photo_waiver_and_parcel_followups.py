@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courier', '0016_bank_transfer_orders'),
+        ('courier', '0017_order_order_partner_ref_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
