@@ -318,6 +318,16 @@ REMARK_TEMPLATES: dict[str, tuple[frozenset[str], str]] = {
     ),
 }
 SPECIAL_REQUEST_KINDS = ("carrier", "invoice", "card", "time", "other")
+# A remark is written in the handbook's language whatever the agent's UI language: the order
+# fields and transport modes it may quote, by name.
+REMARK_FIELD_LABELS = {
+    "address": "地址",
+    "recipient_name": "收件人姓名",
+    "recipient_phone": "收件人电话",
+    "required_arrival_at": "要求到达时间",
+    "transport_mode": "运输方式",
+}
+REMARK_MODE_LABELS = {"road": "公路", "air": "空运", "rail": "铁路", "sea": "海运"}
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 
@@ -341,11 +351,11 @@ def remark_template_problems(key: str, text: str) -> list[str]:
     return problems
 
 
-def remark_render(text: str, *, on: date | None = None, **values) -> str:
+def remark_render(template: str, /, *, on: date | None = None, **values) -> str:
     """A template with its placeholders filled; ``on`` becomes ``{date}`` as 2012.01.31."""
     if on is not None:
         values["date"] = on.strftime(REMARK_DATE_FORMAT)
-    return text.format_map({k: str(v) for k, v in values.items()})
+    return template.format_map({k: str(v) for k, v in values.items()})
 
 
 def goods_description(name: str, attrs: list[str], quantity: int) -> str:

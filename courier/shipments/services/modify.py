@@ -47,7 +47,7 @@ LINE_FIELDS = ("size", "colour", "specification", "quantity")
 
 def _display(order: Order, field: str, value) -> str:
     if field == "transport_mode":
-        return str(dict(order._meta.get_field(field).choices).get(value, value))
+        return rules.REMARK_MODE_LABELS.get(value, str(value))
     if hasattr(value, "strftime"):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value if value is not None else "")
@@ -61,13 +61,14 @@ def modification_remarks(order: Order, changes: dict, *, route: str, user) -> li
     if set(ADDRESS_FIELDS) & set(changes):
         new = "".join(changes.get(f, getattr(order, f)) for f in ADDRESS_FIELDS)
         if printed:
-            texts.append(remark_text("printed", user=user, new=f"{_('address')}：{new}"))
+            label = rules.REMARK_FIELD_LABELS["address"]
+            texts.append(remark_text("printed", user=user, new=f"{label}：{new}"))
         else:
             texts.append(remark_text("address", user=user, new=new))
     for field in changes:
         if field in ADDRESS_FIELDS:
             continue
-        label = str(order._meta.get_field(field).verbose_name)
+        label = rules.REMARK_FIELD_LABELS.get(field, field)
         new = _display(order, field, changes[field])
         if printed:
             texts.append(remark_text("printed", user=user, new=f"{label}：{new}"))
