@@ -104,13 +104,22 @@ _MATRIX_ROWS: dict[str, str] = {
     "courier.order":                      "v    vac  v    v    v    vac  vac  vac  v    v",
     "courier.orderline":                  "v    vac  v    v    v    vac  vac  vac  v    v",
     "courier.orderexception":             "v    vAc  v    v    v    vAc  vAc  vAc  v    v",
-    "courier.orderremark":                "v    vac  v    v    v    vac  vac  vac  v    v",
+    "courier.orderremark":                "v    vAc  v    v    v    vAc  vAc  vAc  v    v",
     "courier.returnrequest":              "v    v    vAcD vc   vc   vAc  vAc  vAc  v    v",
     "courier.parcelfollowup":             "v    v    vac  v    va   vac  vac  vac  v    v",
     "courier.parcelfollowupnote":         "v    v    v    v    v    v    v    v    v    v",
     "courier.recallslip":                 "v    v    vAcD vc   v    vAc  vAc  vAc  v    v",
     "courier.shipment":                   "v    vAc  vc   vc   vc   vAc  vAc  vAc  v    v",
     "courier.deskinstruction":            "v    vAcD vAcD vc   vc   vAc  vAc  vAc  v    v",
+    # order desk (SHP-05..07, SHP-13, SHP-14): templates and mode rules are the manager's; the
+    # refund after a void is after-sales' (the warehouse restocks); the warehouse confirms stock;
+    # pre-sales chooses the transport mode; the printing desk signs its print batches.
+    "courier.remarktemplate":             "v    v    v    v    v    v    v    vc   v    v",
+    "courier.transportmoderule":          "v    v    v    v    v    v    v    vacd v    v",
+    "courier.transportchoice":            "v    vA   v    v    v    vA   vA   vA   v    v",
+    "courier.stockconfirmation":          "v    v    v    v    vA   v    v    v    v    v",
+    "courier.refundtask":                 "v    v    vc   v    vc   vc   vc   vc   v    v",
+    "courier.printbatch":                 "v    v    v    va   v    v    v    v    v    v",
     # --- tracking (rules: only with tracking.manage_trackingpolicy, the manager's)
     "tracking.statusmapping":             "v    v    v    -    -    v    v    vacd v    -",
     "tracking.trackingevent":             "vAC  vA   vAC  -    -    vAC  vAC  vAC  v    -",
@@ -200,6 +209,8 @@ _MATRIX_ROWS: dict[str, str] = {
 RULE_MODELS = (
     "courier.reportsettings",
     "courier.dispatchsettings",
+    "courier.remarktemplate",
+    "courier.transportmoderule",
     "courier.financesettings",
     "courier.feeregion",
     "courier.feeschedule",
@@ -209,11 +220,13 @@ RULE_MODELS = (
     "tracking.smstemplate",
     "complaints.slapolicy",
     "complaints.complaintsettings",
+    "complaints.emergencyplan",
     "staffing.staffingpolicy",
     "staffing.leavetype",
     "staffing.scoringpolicy",
     "staffing.scoretier",
     "staffing.scorerule",
+    "staffing.scorecancelcondition",
 )
 
 # Apps whose every model must have a row (a model added later fails the matrix test until it has).

@@ -252,3 +252,195 @@ def years_before(moment: datetime, years: int) -> datetime:
 def retention_due(completed_at: datetime | None, *, years: int, now: datetime) -> bool:
     """Completed more than ``years`` ago; never before."""
     return completed_at is not None and completed_at < years_before(now, years)
+
+
+# --- Order desk remarks (SHP-06, SHP-13; P4: every remark signed and dated) ---------------------
+# Each remark template is a row (``RemarkTemplate``) that ops edit; these are the keys, the
+# placeholders each may use, and the documented text seeded into it (handbook, pre-sales 3-6).
+REMARK_DATE_FORMAT = "%Y.%m.%d"
+REMARK_TEMPLATES: dict[str, tuple[frozenset[str], str]] = {
+    "goods": (
+        frozenset({"old", "new", "date", "name"}),
+        "客户拍下{old}，要求修改成{new}，已修改妥当——{date} {name}",
+    ),
+    "address": (
+        frozenset({"new", "date", "name"}),
+        "客户要求修改地址，新地址为：{new}——{date} {name}",
+    ),
+    "field": (
+        frozenset({"field", "old", "new", "date", "name"}),
+        "客户要求将{field}由{old}修改成{new}，已修改妥当——{date} {name}",
+    ),
+    "printed": (
+        frozenset({"new", "date", "name"}),
+        "客户要求修改成{new}，已在发货单与快递单上修改妥当——{date} {name}",
+    ),
+    "special_carrier": (
+        frozenset({"text", "date", "name"}),
+        "客户要求指定快递：{text}——{date} {name}",
+    ),
+    "special_invoice": (
+        frozenset({"text", "date", "name"}),
+        "客户要求开发票，发票抬头：{text}——{date} {name}",
+    ),
+    "special_card": (
+        frozenset({"text", "date", "name"}),
+        "客户要求附贺卡，贺卡内容：{text}——{date} {name}",
+    ),
+    "special_time": (
+        frozenset({"text", "date", "name"}),
+        "客户要求送货时间：{text}——{date} {name}",
+    ),
+    "special_other": (frozenset({"text", "date", "name"}), "客户要求{text}——{date} {name}"),
+    "desk_modified": (
+        frozenset({"order", "remarks"}),
+        "通知打单人员注意此ID订单已修改：{order}。{remarks}",
+    ),
+    "desk_reprint": (
+        frozenset({"order", "waybill", "remarks"}),
+        "此ID订单已修改，包裹已要回，请重新打单：{order}（运单{waybill}）。{remarks}",
+    ),
+    "desk_special": (
+        frozenset({"order", "remarks"}),
+        "此ID客户有特殊要求：{order}。{remarks}",
+    ),
+    "desk_void": (
+        frozenset({"order", "waybill"}),
+        "客户付款后不想购买，此ID订单已作废，请勿打单：{order}（运单{waybill}）",
+    ),
+    "refund_task": (
+        frozenset({"order", "waybill"}),
+        "确认已作废之后通知售后客服处理退款：订单{order}（运单{waybill}）",
+    ),
+    "warehouse_stock": (
+        frozenset({"order", "goods"}),
+        "客户特别着急，请确认库存后回复：订单{order}，{goods}",
+    ),
+}
+SPECIAL_REQUEST_KINDS = ("carrier", "invoice", "card", "time", "other")
+# A remark is written in the handbook's language whatever the agent's UI language: the order
+# fields and transport modes it may quote, by name.
+REMARK_FIELD_LABELS = {
+    "address": "地址",
+    "recipient_name": "收件人姓名",
+    "recipient_phone": "收件人电话",
+    "required_arrival_at": "要求到达时间",
+    "transport_mode": "运输方式",
+}
+REMARK_MODE_LABELS = {"road": "公路", "air": "空运", "rail": "铁路", "sea": "海运"}
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+def remark_template_problems(key: str, text: str) -> list[str]:
+    """What is wrong with a template's text: unknown placeholders, a signed remark without
+    ``{date}`` and ``{name}`` (P4), or a brace that does not format."""
+    allowed, _default = REMARK_TEMPLATES[key]
+    problems = []
+    used = set(_PLACEHOLDER_RE.findall(text or ""))
+    unknown = sorted(used - allowed)
+    if unknown:
+        problems.append("unknown: " + ", ".join(unknown))
+    for needed in ("date", "name"):
+        if needed in allowed and needed not in used:
+            problems.append(f"missing: {needed}")
+    if not problems:
+        try:
+            text.format(**dict.fromkeys(allowed, ""))
+        except (ValueError, IndexError, KeyError):
+            problems.append("braces")
+    return problems
+
+
+def remark_render(template: str, /, *, on: date | None = None, **values) -> str:
+    """A template with its placeholders filled; ``on`` becomes ``{date}`` as 2012.01.31."""
+    if on is not None:
+        values["date"] = on.strftime(REMARK_DATE_FORMAT)
+    return template.format_map({k: str(v) for k, v in values.items()})
+
+
+def goods_description(name: str, attrs: list[str], quantity: int) -> str:
+    """A goods line as the remark quotes it: ``羊毛鞋（黑色，40）×2``."""
+    shown = "，".join(a for a in attrs if (a or "").strip())
+    return f"{name}（{shown}）×{quantity}" if shown else f"{name}×{quantity}"
+
+
+# --- Cancellation hand-over (SHP-07) -------------------------------------------------------------
+DESTROYED = "destroyed"  # papers torn up ("直接撕毁")
+RESTOCKED = "restocked"  # goods handed to the warehouse back into stock ("交由仓库员入库")
+
+
+def retrieval_dispositions(stage: str) -> frozenset[str]:
+    """What may become of what was retrieved: printed papers are torn up; a packed parcel's
+    papers torn up and its goods restocked."""
+    if stage == PRINTED:
+        return frozenset({DESTROYED})
+    if stage == PACKED:
+        return frozenset({DESTROYED, RESTOCKED})
+    return frozenset()
+
+
+# --- Transport mode (SHP-05) --------------------------------------------------------------------
+COST, TIME, SAFETY, CUSTOMER_NEED = "cost", "time", "safety", "customer"
+AIR = "air"
+
+
+@dataclass(frozen=True)
+class ModeRule:
+    """One editable rule row: when every bound holds, suggest ``mode`` on ``ground``."""
+
+    pk: int
+    mode: str
+    ground: str
+    max_hours_to_arrival: int | None = None
+    min_weight_kg: Decimal | None = None
+    max_weight_kg: Decimal | None = None
+    fragile: bool | None = None
+
+
+@dataclass(frozen=True)
+class CargoFacts:
+    weight_kg: Decimal
+    dangerous_goods: bool
+    fragile: bool
+    hours_to_arrival: float | None  # None: no required arrival
+
+
+@dataclass(frozen=True)
+class ModeSuggestion:
+    mode: str
+    ground: str
+    rule_pk: int | None
+
+
+def mode_rule_matches(rule: ModeRule, facts: CargoFacts) -> bool:
+    if rule.mode == AIR and facts.dangerous_goods:
+        return False  # dangerous goods never fly, whatever a rule says
+    if rule.max_hours_to_arrival is not None and (
+        facts.hours_to_arrival is None or facts.hours_to_arrival > rule.max_hours_to_arrival
+    ):
+        return False
+    if rule.min_weight_kg is not None and facts.weight_kg < rule.min_weight_kg:
+        return False
+    if rule.max_weight_kg is not None and facts.weight_kg > rule.max_weight_kg:
+        return False
+    return rule.fragile is None or rule.fragile == facts.fragile
+
+
+def transport_mode_suggest(
+    facts: CargoFacts, mode_rules: list[ModeRule], *, fallback: str = "road"
+) -> ModeSuggestion:
+    """The first matching rule (in the given order) decides; none → ``fallback`` on cost."""
+    for rule in mode_rules:
+        if mode_rule_matches(rule, facts):
+            return ModeSuggestion(rule.mode, rule.ground, rule.pk)
+    return ModeSuggestion(fallback, COST, None)
+
+
+def transport_mode_problem(mode: str, *, dangerous_goods: bool) -> str | None:
+    return "dangerous_air" if mode == AIR and dangerous_goods else None
+
+
+# --- Print batches (SHP-14, D1) -----------------------------------------------------------------
+def printed_on_time(printed_at_local: datetime, day: date, deadline: time) -> bool:
+    """Printed on ``day`` no later than the day's print deadline."""
+    return printed_at_local.date() == day and printed_at_local.time() <= deadline

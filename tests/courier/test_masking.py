@@ -156,7 +156,9 @@ def test_order_history_changes_masked(client, role):
     role."""
     result = intake()
     boss = UserFactory(username="boss", is_superuser=True)
-    shipment_modify(result.shipment, {"recipient_phone": "13998765432"}, user=boss)
+    shipment_modify(
+        result.shipment, {"recipient_phone": "13998765432"}, user=boss, confirmed_via="chat"
+    )
     html = _page(client, role_user(role), f"/admin/courier/order/{result.order.pk}/history/")
     assert "138********" in html and "139********" in html
     assert "13812345678" not in html and "13998765432" not in html
@@ -168,7 +170,9 @@ def test_order_remarks_quote_changed_phones_masked(client):
     masked, to the handling agent too (the full value is in the field above)."""
     result = intake()
     boss = UserFactory(username="boss", is_superuser=True)
-    shipment_modify(result.shipment, {"recipient_phone": "13998765432"}, user=boss)
+    shipment_modify(
+        result.shipment, {"recipient_phone": "13998765432"}, user=boss, confirmed_via="chat"
+    )
     assert "13998765432" in result.order.remarks.get().text
     for role in ["finance", "agent"]:
         html = _page(client, role_user(role), f"/admin/courier/order/{result.order.pk}/change/")

@@ -206,12 +206,17 @@ def test_modify_form_errors_and_remark(client, boss):
     shipment = intake().shipment
     url = f"/admin/courier/shipment/{shipment.pk}/do/modify/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"recipient_phone": "999"})
+    response = client.post(url, {"recipient_phone": "999", "confirmed_via": "chat"})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert not OrderRemark.objects.exists()
+    # Issue 13 point 1: the form asks how the customer confirmed; without it nothing is saved.
     response = client.post(url, {"recipient_name": "张四"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not OrderRemark.objects.exists()
+    response = client.post(url, {"recipient_name": "张四", "confirmed_via": "phone"})
     assert response.status_code == 302
-    assert "张四" in OrderRemark.objects.get().text
+    remark = OrderRemark.objects.get()
+    assert "张四" in remark.text and remark.confirmed_via == "phone"
 
 
 def test_cancel_of_delivered_is_refused_in_admin(client, boss):

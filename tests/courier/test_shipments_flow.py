@@ -132,7 +132,8 @@ def test_cancel_before_printing_voids(ops):
     assert outcome.shipment.completed_at is not None
     remark = OrderRemark.objects.get(order=shipment.order)
     assert "王五" in remark.text
-    assert not DeskInstruction.objects.exists()
+    # SHP-07, P3: the printing desk is told the order is void (issue 13 point 4).
+    assert DeskInstruction.objects.get().desk == "printing"
 
 
 @pytest.mark.parametrize("steps", [["print_waybill"], ["print_waybill", "pack"]])
@@ -169,7 +170,10 @@ def test_modify_before_printing_edits_and_writes_remark(ops):
     name"; the history records the change."""
     shipment = intake(user=ops).shipment
     outcome = shipment_modify(
-        shipment, {"recipient_address": "科技园路8号", "transport_mode": "air"}, user=ops
+        shipment,
+        {"recipient_address": "科技园路8号", "transport_mode": "air"},
+        user=ops,
+        confirmed_via="chat",
     )
     assert (outcome.route, outcome.applied) == ("edit", True)
     order = shipment.order
@@ -180,14 +184,15 @@ def test_modify_before_printing_edits_and_writes_remark(ops):
     assert "广东省深圳市南山区科技园路8号" in texts[0] and "王五" in texts[0]
     assert "Road" in texts[1] or "公路" in texts[1]
     assert order.history.latest().recipient_address == "科技园路8号"
-    assert not DeskInstruction.objects.exists()
+    # Issue 13 point 1: before printing too, the printing desk is told in the system.
+    assert DeskInstruction.objects.get().desk == "printing"
 
 
 def test_modify_printed_tells_printing_desk(ops):
     """SHP-06, SHP-12: printed → edit the printed waybill and note; the printing desk gets the
     instruction through the system."""
     shipment = _walk(intake(user=ops).shipment, ops, "print_waybill")
-    outcome = shipment_modify(shipment, {"recipient_name": "张四"}, user=ops)
+    outcome = shipment_modify(shipment, {"recipient_name": "张四"}, user=ops, confirmed_via="chat")
     assert outcome.route == "edit_printed"
     instruction = DeskInstruction.objects.get()
     assert instruction.desk == "printing" and "张四" in instruction.text
@@ -197,7 +202,9 @@ def test_modify_packed_requires_reprint_before_pickup(ops):
     """SHP-06: packed → edit, the parcel comes back and the waybill is re-printed; it cannot be
     picked up until re-printed."""
     shipment = _walk(intake(user=ops).shipment, ops, "print_waybill", "pack")
-    outcome = shipment_modify(shipment, {"recipient_phone": "13900001111"}, user=ops)
+    outcome = shipment_modify(
+        shipment, {"recipient_phone": "13900001111"}, user=ops, confirmed_via="chat"
+    )
     assert outcome.route == "reprint"
     assert sorted(DeskInstruction.objects.values_list("desk", flat=True)) == [
         "printing",
@@ -230,7 +237,10 @@ def test_modify_bad_input_and_wrong_state_change_nothing(ops):
     shipment = intake(user=ops).shipment
     with pytest.raises(ValidationError) as info:
         shipment_modify(
-            shipment, {"recipient_phone": "123", "recipient_address": "新地址"}, user=ops
+            shipment,
+            {"recipient_phone": "123", "recipient_address": "新地址"},
+            user=ops,
+            confirmed_via="chat",
         )
     assert set(info.value.message_dict) == {"recipient_phone"}
     shipment.order.refresh_from_db()

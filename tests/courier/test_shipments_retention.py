@@ -43,7 +43,9 @@ def _delivered_with_everything(partner, ops):
     """A delivered order with an address change, a proxy signer, photos and a return."""
     with time_machine.travel(T0, tick=False):
         shipment = intake(partner, ops).shipment
-        shipment_modify(shipment, {"recipient_address": "新地址9号"}, user=ops)
+        shipment_modify(
+            shipment, {"recipient_address": "新地址9号"}, user=ops, confirmed_via="chat"
+        )
         for name in ("print_waybill", "pack", "pick_up", "depart", "arrive_at_station", "send_out"):
             shipment = shipment_transition(shipment, name, user=ops)
         delivery_authorisation_record(

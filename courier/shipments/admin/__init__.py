@@ -1,3 +1,3 @@
 """Admin of the shipments domain, one module per concern."""
 
-from . import aftercare, dispatch, orders, shipments  # noqa: F401  (registers the admin classes)
+from . import aftercare, desk, dispatch, orders, shipments  # noqa: F401  (registers the admin classes)

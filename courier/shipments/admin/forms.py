@@ -9,9 +9,12 @@ from courier.shipments.models import (
     DeliveryException,
     DeskInstruction,
     Order,
+    OrderRemark,
     ParcelFollowUp,
+    RefundTask,
     ReturnRequest,
     Station,
+    TransportGround,
     UnphotographablePart,
 )
 from courier.shipments.services.orders import ORDER_INPUT_FIELDS
@@ -52,6 +55,12 @@ class ModifyForm(forms.Form):
         required=False,
         choices=[("", "---------"), *Order._meta.get_field("transport_mode").choices],
     )
+    confirmed_via = forms.ChoiceField(
+        label=_("confirmed with the customer via"),
+        choices=[("", "---------"), *OrderRemark.Via.choices],
+        help_text=_("Edit, remark, confirm with the customer, then the printing desk is told."),
+    )
+    confirmation_note = forms.CharField(label=_("confirmation note"), required=False)
 
 
 class ReasonForm(forms.Form):
@@ -202,4 +211,67 @@ class FollowUpCloseForm(forms.Form):
         label=_("decision (return without a card)"),
         choices=[("", "---"), *ParcelFollowUp.Decision.choices],
         required=False,
+    )
+
+
+class CustomerConfirmationForm(forms.Form):
+    """SHP-06/SHP-13: how the customer confirmed (recorded with who and when)."""
+
+    confirmed_via = forms.ChoiceField(
+        label=_("confirmed with the customer via"), choices=OrderRemark.Via.choices
+    )
+    note = forms.CharField(label=_("confirmation note"), required=False)
+
+
+class SpecialRequestForm(forms.Form):
+    """SHP-13: courier, invoice title, greeting card text, delivery time slot, other."""
+
+    request_kind = forms.ChoiceField(label=_("request"), choices=OrderRemark.RequestKind.choices)
+    text = forms.CharField(
+        label=_("what the customer asked for"),
+        help_text=_("The invoice title, the card's text, the time window or the courier."),
+    )
+    confirmed_via = forms.ChoiceField(
+        label=_("confirmed with the customer via"),
+        required=False,
+        choices=[("", _("not yet confirmed")), *OrderRemark.Via.choices],
+    )
+    note = forms.CharField(label=_("confirmation note"), required=False)
+
+
+class LineModifyForm(forms.Form):
+    """SHP-06: a goods line's attributes after payment; only the fields filled in change."""
+
+    line = forms.IntegerField(label=_("goods line (1 = first)"), min_value=1, initial=1)
+    size = forms.CharField(label=_("size"), required=False)
+    colour = forms.CharField(label=_("colour"), required=False)
+    specification = forms.CharField(label=_("specification"), required=False)
+    quantity = forms.IntegerField(label=_("quantity"), required=False, min_value=1)
+    confirmed_via = forms.ChoiceField(
+        label=_("confirmed with the customer via"),
+        choices=[("", "---------"), *OrderRemark.Via.choices],
+    )
+    confirmation_note = forms.CharField(label=_("confirmation note"), required=False)
+
+
+class StockConfirmForm(forms.Form):
+    in_stock = forms.TypedChoiceField(
+        label=_("in stock"), choices=YES_NO, coerce=lambda v: v in (True, "True")
+    )
+    note = forms.CharField(label=_("note"), required=False)
+
+
+class TransportChoiceForm(forms.Form):
+    """SHP-05: the mode and its ground (cost, time, safety, customer's requirement)."""
+
+    mode = forms.ChoiceField(
+        label=_("transport mode"), choices=Order._meta.get_field("transport_mode").choices
+    )
+    ground = forms.ChoiceField(label=_("ground"), choices=TransportGround.choices)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DispositionForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=_("retrieved papers / goods"), choices=RefundTask.Disposition.choices
     )

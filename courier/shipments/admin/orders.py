@@ -8,8 +8,16 @@ from courier.core.admin.masking import PersonalDataAdminMixin
 from courier.core.admin.paginators import EstimatedCountPaginator
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
 from courier.core.masking import ADDRESS, NAME, PHONE, mask_phones_in_text
-from courier.shipments.models import Order, OrderException, OrderLine, OrderRemark, Shipment
-from courier.shipments.services import availability, orders
+from courier.shipments.models import (
+    Order,
+    OrderException,
+    OrderLine,
+    OrderRemark,
+    Shipment,
+    StockConfirmation,
+    TransportChoice,
+)
+from courier.shipments.services import availability, modify, orderdesk, orders
 
 from . import forms as f
 from .common import ReadOnlyInline
@@ -17,7 +25,8 @@ from .common import ReadOnlyInline
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
-    fields = ["name", "attributes", "quantity", "unit_price", "amount"]
+    fields = ["name", "attributes", "size", "colour", "specification", "quantity", "unit_price"]
+    fields += ["amount"]
     extra = 1
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -43,7 +52,7 @@ class OrderExceptionInline(ReadOnlyInline):
 
 class OrderRemarkInline(ReadOnlyInline):
     model = OrderRemark
-    fields = ["remark", "author", "created_at"]
+    fields = ["remark", "kind", "red_flag", "author", "created_at", "passed_to_desk_at"]
     readonly_fields = fields
     show_change_link = False
 
@@ -51,6 +60,44 @@ class OrderRemarkInline(ReadOnlyInline):
     def remark(self, obj):
         """ORG-03: a remark quotes changed phone numbers; they are masked here."""
         return mask_phones_in_text(obj.text)
+
+
+class StockConfirmationInline(ReadOnlyInline):
+    model = StockConfirmation
+    fields = ["in_stock", "note", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+class TransportChoiceInline(ReadOnlyInline):
+    model = TransportChoice
+    fields = ["mode", "ground", "reason", "suggested_mode", "chosen_by", "chosen_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+def _line_modify(request, order, d):
+    lines = list(order.lines.all())
+    if d["line"] > len(lines):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"line": _("This order has %(n)s goods lines.") % {"n": len(lines)}})
+    changes = {k: d[k] for k in modify.LINE_FIELDS if d.get(k) not in (None, "")}
+    outcome = modify.order_line_modify(
+        lines[d["line"] - 1],
+        changes,
+        user=request.user,
+        confirmed_via=d["confirmed_via"],
+        confirmation_note=d["confirmation_note"],
+    )
+    if availability.outcome_handed_to_aftersales(outcome):
+        return _("Already shipped: handed to after-sales.")
+    return _("Done (%(route)s).") % {"route": outcome.route}
+
+
+def _suggestion(order) -> dict:
+    suggestion = orderdesk.transport_mode_suggestion(order)
+    return {"mode": suggestion.mode, "ground": suggestion.ground}
 
 
 class ShipmentInline(ReadOnlyInline):
@@ -76,7 +123,7 @@ def handles_shipments(user, shipments) -> bool:
 
 
 @admin.register(Order)
-class OrderAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
+class OrderAdmin(PersonalDataAdminMixin, ServiceActionsMixin, SimpleHistoryAdmin):
     """Intake through ``order_intake``; afterwards read-only (changes go through the shipment's
     "Modify" page, SHP-06). Sender and recipient are masked unless the agent handles the order
     (``courier.core.admin.masking``)."""
@@ -97,7 +144,56 @@ class OrderAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
         "promised_dispatch_date",
         "created_at",
     ]
-    list_filter = ["verification", "channel", "partner", "transport_mode"]
+    list_filter = ["verification", "urgent", "channel", "partner", "transport_mode"]
+
+    # The order desk's steps (SHP-05, SHP-06, SHP-08, SHP-13), each one service call.
+    service_actions = {
+        "special_request": ServiceAction(
+            _("Special request (red flag)"),
+            lambda r, o, d: orderdesk.special_request_record(
+                o,
+                user=r.user,
+                request_kind=d["request_kind"],
+                text=d["text"],
+                confirmed_via=d["confirmed_via"],
+                note=d["note"],
+            ),
+            form=f.SpecialRequestForm,
+            permission=("add", OrderRemark),
+        ),
+        "modify_line": ServiceAction(
+            _("Modify goods (customer request)"),
+            _line_modify,
+            form=f.LineModifyForm,
+        ),
+        "urgent": ServiceAction(
+            _("Customer in a hurry: ask the warehouse"),
+            lambda r, o, d: orderdesk.order_urgent_mark(o, user=r.user),
+            confirm=True,
+            available=lambda o, u: not o.urgent,
+        ),
+        "stock": ServiceAction(
+            _("Confirm stock (warehouse)"),
+            lambda r, o, d: orderdesk.stock_confirm(o, user=r.user, **d),
+            form=f.StockConfirmForm,
+            permission=("add", StockConfirmation),
+        ),
+        "promise": ServiceAction(
+            _("Promise the dispatch date"),
+            lambda r, o, d: (
+                _("Dispatch promised for %(d)s.")
+                % {"d": orderdesk.order_dispatch_promise(o, user=r.user).isoformat()}
+            ),
+            confirm=True,
+        ),
+        "transport": ServiceAction(
+            _("Choose the transport mode"),
+            lambda r, o, d: orderdesk.transport_mode_choose(o, user=r.user, **d),
+            form=f.TransportChoiceForm,
+            initial=_suggestion,
+            permission=("add", TransportChoice),
+        ),
+    }
     list_select_related = ["partner"]
     # ``__exact``, not ``=`` (``iexact``: UPPER(...) that no index serves).
     search_fields = ["partner_ref__exact", "recipient_phone_last4__exact"]
@@ -107,7 +203,14 @@ class OrderAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             return [OrderLineInline]
-        return [OrderLineInline, OrderExceptionInline, OrderRemarkInline, ShipmentInline]
+        return [
+            OrderLineInline,
+            OrderExceptionInline,
+            OrderRemarkInline,
+            StockConfirmationInline,
+            TransportChoiceInline,
+            ShipmentInline,
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -132,7 +235,17 @@ class OrderAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
             {
                 k: v
                 for k, v in row.items()
-                if k in ("name", "attributes", "quantity", "unit_price", "amount")
+                if k
+                in (
+                    "name",
+                    "attributes",
+                    "size",
+                    "colour",
+                    "specification",
+                    "quantity",
+                    "unit_price",
+                    "amount",
+                )
             }
             for fs in formsets
             for row in fs.cleaned_data

@@ -104,6 +104,9 @@ class DeskInstructionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+MODIFY_CONFIRMATION = ("confirmed_via", "confirmation_note")
+
+
 def _transition(name: str, label) -> ServiceAction:
     def run(request, obj, data):
         shipments.shipment_transition(obj, name, user=request.user)
@@ -200,7 +203,14 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
             _("Modify (customer request)"),
             lambda r, o, d: _outcome_message(
                 modify.shipment_modify(
-                    o, {k: v for k, v in d.items() if v not in (None, "")}, user=r.user
+                    o,
+                    {
+                        k: v
+                        for k, v in d.items()
+                        if v not in (None, "") and k not in MODIFY_CONFIRMATION
+                    },
+                    user=r.user,
+                    **{k: d.get(k) or "" for k in MODIFY_CONFIRMATION},
                 )
             ),
             form=f.ModifyForm,

@@ -133,7 +133,10 @@ class ShipmentViewSet(
         shipment = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        outcome = shipment_modify(shipment, dict(serializer.validated_data), user=request.user)
+        # The partner's system relays a change its customer asked for and confirmed (SHP-06).
+        outcome = shipment_modify(
+            shipment, dict(serializer.validated_data), user=request.user, confirmed_via="partner"
+        )
         if outcome.route == "aftersales":
             raise ConflictError(
                 detail="The parcel has shipped; the change was handed to after-sales.",

@@ -2,6 +2,15 @@
 
 from .claims import ClaimStatus, CompensationProposal, DeliveryException, InsuranceClaim
 from .delivery import DeliveryAttempt, DeliveryAuthorisation, EvidencePhoto
+from .desk import (
+    PrintBatch,
+    RefundTask,
+    RemarkTemplate,
+    StockConfirmation,
+    TransportChoice,
+    TransportGround,
+    TransportModeRule,
+)
 from .followups import ParcelFollowUp, ParcelFollowUpNote
 from .orders import (
     Channel,
@@ -17,6 +26,13 @@ from .shipments import DeskInstruction, Shipment, ShipmentState
 from .stations import CashHandover, CounterPickup, Station, StationScan
 
 __all__ = [
+    "PrintBatch",
+    "RefundTask",
+    "RemarkTemplate",
+    "StockConfirmation",
+    "TransportChoice",
+    "TransportGround",
+    "TransportModeRule",
     "ClaimStatus",
     "CompensationProposal",
     "DeliveryException",

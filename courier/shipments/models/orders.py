@@ -63,6 +63,17 @@ class DispatchSettings(models.Model):
             "verification failed or never finished and that nobody touched for this long."
         ),
     )
+    print_deadline = models.TimeField(
+        _("daily print deadline"),
+        default=datetime.time(17, 0),
+        help_text=_("D1: the day's orders are printed by this time of day."),
+    )
+    refund_task_hours = models.PositiveSmallIntegerField(
+        _("refund after a void due within (hours)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("SHP-07: after-sales handles the refund of a voided order within this."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -168,6 +179,8 @@ class Order(models.Model):
     in_stock = models.BooleanField(_("in stock"), default=True)
     made_to_order = models.BooleanField(_("made to order"), default=False)
     promised_dispatch_date = models.DateField(_("promised dispatch date"), null=True, blank=True)
+    # SHP-08/SHP-13: a customer in a hurry is promised a date only after the warehouse confirmed
+    urgent = models.BooleanField(_("urgent"), default=False)
     verification = models.CharField(
         _("verification"), max_length=12, choices=Verification.choices, default="pending"
     )
@@ -227,6 +240,9 @@ class OrderLine(models.Model):
     )
     name = models.CharField(_("goods"), max_length=200)
     attributes = models.CharField(_("attributes"), max_length=200, blank=True)
+    size = models.CharField(_("size"), max_length=40, blank=True)
+    colour = models.CharField(_("colour"), max_length=40, blank=True)
+    specification = models.CharField(_("specification"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     unit_price = models.DecimalField(
         _("unit price"),
@@ -305,12 +321,40 @@ class OrderException(FSMModelMixin, models.Model):
 
 
 class OrderRemark(models.Model):
-    """SHP-06 remarks ("customer requested X changed to Y — date, name"); append-only."""
+    """SHP-06/SHP-13 red-flag remarks ("客户拍下××，要求修改成××，已修改妥当——date name"); the text
+    never changes. A remark the printing desk must hear of records the customer's confirmation
+    (who, when, how) and the desk instruction that passed it on (P1/P2 judge the ones that were
+    not)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        MODIFICATION = "modification", _("Modification")
+        SPECIAL_REQUEST = "special", _("Special request")
+        CANCELLATION = "cancellation", _("Cancellation")
+
+    class RequestKind(models.TextChoices):
+        CARRIER = "carrier", _("Choice of courier")
+        INVOICE = "invoice", _("Invoice (title)")
+        CARD = "card", _("Greeting card (text)")
+        TIME = "time", _("Delivery time slot")
+        OTHER = "other", _("Other")
+
+    class Via(models.TextChoices):
+        CHAT = "chat", _("Chat (Wangwang)")
+        PHONE = "phone", _("Phone")
+        SMS = "sms", _("SMS")
+        IN_PERSON = "in_person", _("In person")
+        PARTNER = "partner", _("Partner system")
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="remarks"
     )
     text = models.TextField(_("remark"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default="note")
+    red_flag = models.BooleanField(_("red flag"), default=False)
+    request_kind = models.CharField(
+        _("request"), max_length=8, choices=RequestKind.choices, blank=True
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -319,12 +363,43 @@ class OrderRemark(models.Model):
         blank=True,
         related_name="+",
     )
+    desk_notice_required = models.BooleanField(_("printing desk to be told"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed with the customer at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_via = models.CharField(
+        _("confirmed via"), max_length=10, choices=Via.choices, blank=True
+    )
+    confirmation_note = models.CharField(_("confirmation note"), max_length=300, blank=True)
+    desk_instruction = models.ForeignKey(
+        "courier.DeskInstruction",
+        verbose_name=_("passed on by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remarks",
+    )
+    passed_to_desk_at = models.DateTimeField(
+        _("passed to the printing desk at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(no_db_index=["order", "author", "confirmed_by", "desk_instruction"])
 
     class Meta:
         verbose_name = _("order remark")
         verbose_name_plural = _("order remarks")
         ordering = ["id"]
+        indexes = [models.Index(fields=["desk_notice_required", "passed_to_desk_at"])]
 
     def __str__(self):
         return mask_phones_in_text(self.text)  # ORG-03: shown in lists and links
+
+    @property
+    def desk_notice_pending(self) -> bool:
+        return self.desk_notice_required and self.passed_to_desk_at is None

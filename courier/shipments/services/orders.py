@@ -83,6 +83,9 @@ def _lines_build(lines: list[dict], errors: dict) -> list[OrderLine]:
         line = OrderLine(
             name=data.get("name", ""),
             attributes=data.get("attributes", ""),
+            size=data.get("size", ""),
+            colour=data.get("colour", ""),
+            specification=data.get("specification", ""),
             quantity=quantity,
             unit_price=unit_price,
             amount=_decimal(amount),
@@ -247,7 +250,8 @@ def order_verify(order: Order, *, user) -> list[OrderException]:
         open_kinds = set(locked.exceptions.exclude(state="resolved").values_list("kind", flat=True))
         new = [(k, d) for k, d in problems if k not in open_kinds]
         _verification_mark(locked, problems, user=user)
-        locked.promised_dispatch_date = promised_dispatch_for(locked)
+        if not locked.urgent:  # SHP-13: an urgent order's date waits for the warehouse
+            locked.promised_dispatch_date = promised_dispatch_for(locked)
         locked._history_user = user
         locked.save(
             update_fields=[

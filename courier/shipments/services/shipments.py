@@ -48,8 +48,13 @@ def users_in_role(role: str):
     return get_user_model().objects.filter(groups__name=role, is_active=True)
 
 
-def order_remark_add(order: Order, text: str, *, user) -> OrderRemark:
-    return OrderRemark.objects.create(order=order, text=text, author=user)
+def order_remark_add(
+    order: Order, text: str, *, user, kind: str = "note", red_flag: bool = False
+) -> OrderRemark:
+    remark = OrderRemark(order=order, text=text, author=user, kind=kind, red_flag=red_flag)
+    remark._history_user = user
+    remark.save()
+    return remark
 
 
 def desk_instruction_auto(shipment: Shipment, desk: str, text: str, *, user) -> DeskInstruction:
@@ -242,6 +247,8 @@ def shipment_cancel(shipment: Shipment, *, user, reason: str = "") -> Outcome:
                 )
                 % {"date": today.strftime("%Y.%m.%d"), "name": name},
                 user=user,
+                kind="cancellation",
+                red_flag=True,
             )
             aftersales_handoff(
                 locked,
@@ -250,8 +257,23 @@ def shipment_cancel(shipment: Shipment, *, user, reason: str = "") -> Outcome:
                 key="recall-requested",
             )
             return Outcome(route, locked, False)
+        from courier.shipments.services.orderdesk import notice_text, refund_task_open
+
         was = locked.get_state_display()
+        stage = rules.shipment_stage(locked.state)
         _apply(locked, "cancel", user=user, reason=reason or "cancelled")
+        if route == rules.CANCEL_VOID:
+            # SHP-07: the printing desk is told the order is void (P3: passed on at once).
+            desk_instruction_auto(
+                locked,
+                DeskInstruction.Desk.PRINTING,
+                notice_text(
+                    "desk_void", order=locked.order.partner_ref, waybill=locked.waybill_number
+                ),
+                user=user,
+            )
+        # "确认已作废之后通知售后客服处理退款": the refund goes to after-sales, owner and due time.
+        refund_task_open(locked, user=user, stage=stage)
         if route == rules.CANCEL_RETRIEVE:
             desk_instruction_auto(
                 locked,
@@ -268,5 +290,7 @@ def shipment_cancel(shipment: Shipment, *, user, reason: str = "") -> Outcome:
             _("Customer requested cancellation (%(route)s), done — %(date)s %(name)s")
             % {"route": route, "date": today.strftime("%Y.%m.%d"), "name": name},
             user=user,
+            kind="cancellation",
+            red_flag=True,
         )
         return Outcome(route, locked, True)
