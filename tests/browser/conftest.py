@@ -107,6 +107,8 @@ def demo(browser, django_db_blocker, request):
     # The logins file and the screenshots go to var/browser/, beside (not over) a demo's.
     var = Path(settings.VAR_DIR) / "browser"
     var.mkdir(parents=True, exist_ok=True)
+    for old in var.glob("*.png"):  # the artefacts show this run only
+        old.unlink()
     with django_db_blocker.unblock(), override_settings(VAR_DIR=var):
         databases = setup_databases(
             verbosity=0, interactive=False, aliases={"default"}, keepdb=keepdb

@@ -57,7 +57,7 @@ def test_agent_files_a_complaint_and_watches_its_countdown(open_as, shot):
 
 
 def test_agent_escalates_and_the_supervisor_sees_it(open_as, shot):
-    """CMP-05, CMP-06: the agent escalates a complaint by hand (the step's page asks for the
+    """CMP-03, CMP-05: the agent escalates a complaint by hand (the step's page asks for the
     reason); it reaches the supervisor: on her board's complaints due within the hour, and on
     the complaint's page at level 1 with the manual escalation and its reason."""
     page = open_as("agent")
@@ -129,7 +129,7 @@ def test_swap_requested_agreed_approved_and_the_roster_changes(open_as, shot):
 
 
 def test_month_settled_computed_submitted_and_approved(open_as, shot):
-    """SCR-20, SCR-21: the supervisor computes last month's settlement from the department
+    """SCR-04, SCR-07: the supervisor computes last month's settlement from the department
     board and submits it; the manager approves and freezes it."""
     settlement = Settlement.objects.get(state="open")
     month = f"{settlement.month:%Y-%m}"

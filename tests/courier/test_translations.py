@@ -191,7 +191,7 @@ def catalogue_has_third_party_labels() -> bool:
 
 
 def test_main_pages_show_no_untranslated_label(client, demo, monkeypatch):
-    """Issue 17.2, ORG-01: the admin index, the main change lists, change forms and history
+    """Issue 17.2: the admin index, the main change lists, change forms and history
     pages (complaints, shipments, partners and keys, roster, periodic tasks, lockouts, users),
     the console homes, /staff/, /scoring/me/, the approvals and the public /track/ show no label
     whose msgid went untranslated in Chinese, and no raw choice code."""
