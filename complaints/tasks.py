@@ -2,8 +2,11 @@
 
 from celery import shared_task
 
+from courier.core.metrics import timed_job
+
 
 @shared_task(name="complaints.tasks.complaints_sla_sweep")
+@timed_job("complaints_sla_sweep")
 def complaints_sla_sweep() -> dict:
     """Beat sends it every 30 s to the default queue; it has no fixed route, so a caller may
     target any worker's queue (``complaints_sla_sweep.apply_async(queue=...)``)."""

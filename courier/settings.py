@@ -35,13 +35,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework_api_key",
+    # The package's app under a translatable name (courier/core/thirdparty_apps.py).
+    "courier.core.thirdparty_apps.APIKeyConfig",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
-    "axes",
+    "courier.core.thirdparty_apps.AxesConfig",
     "courier",
     "staffing",
     "tracking",
@@ -258,6 +259,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Beat ticks at least this often; /healthz reports unhealthy when the last tick is older.
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=60)
+
+# /metrics (courier/core/metrics.py): Prometheus text for these addresses, for a request with
+# "Authorization: Bearer <METRICS_TOKEN>" (when set) and for signed-in superusers; 404 otherwise.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Celery queues whose depth is reported (default: the default queue).
+METRICS_QUEUES = env.list("METRICS_QUEUES", default=[])
 
 # --- REST framework and the partner API (courier/api/) -----------------------------------------
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=20)

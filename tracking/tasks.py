@@ -3,8 +3,11 @@ or a duplicate delivery is harmless."""
 
 from celery import shared_task
 
+from courier.core.metrics import timed_job
+
 
 @shared_task(name="tracking.tasks.tracking_sweep", acks_late=True, reject_on_worker_lost=True)
+@timed_job("tracking_sweep")
 def tracking_sweep() -> dict:
     """TRK-02: the in-transit check (beat: 09:00 and 16:00 Asia/Shanghai)."""
     from dataclasses import asdict
