@@ -24,7 +24,7 @@ from .complaint import (
 from .followup import Rectification, RectificationMeasure, SupervisionCheck, WorkOrder
 from .incidents import Incident, IncidentReport, ReviewMeeting
 from .sla import ComplaintSettings, SlaPolicy
-from .surveys import ServiceLevelDay, Survey
+from .surveys import CallRecord, ServiceLevelDay, Survey
 from .verdicts import BadReview, ScorePosting, Verdict
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "RectificationMeasure",
     "ReviewMeeting",
     "ScorePosting",
+    "CallRecord",
     "ServiceLevelDay",
     "Severity",
     "SlaMilestone",
