@@ -151,8 +151,9 @@ def sla_breaches(*, start=None, end=None):
     parameters=PERIOD,
 )
 def satisfaction(*, start=None, end=None):
-    """CMP-13: surveys answered in the period (the last 7 days without dates), per agent and per category, and the total
-    (sent and response rate over every survey sent, as the selector counts them)."""
+    """CMP-13: surveys answered in the period (the last 7 days without dates), per agent and
+    per category, and the total (sent and response rate over every survey sent, as the
+    selector counts them)."""
     since, until = period(start, end, WEEK)
     results = selectors.survey_results(since=since, until=until)
     for r in results["by_agent"]:
