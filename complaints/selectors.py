@@ -187,11 +187,11 @@ def sla_by_department_day(start: dt.date, end: dt.date) -> dict:
         .annotate(day=TruncDate("done_at", tzinfo=tz))
         .order_by()
         .values("complaint__assigned_agent__department_id", "day", "milestone")
-        .annotate(met=Count("pk", filter=Q(met=True)), total=Count("pk"))
+        .annotate(n_met=Count("pk", filter=Q(met=True)), total=Count("pk"))
     )
     return {
         (r["complaint__assigned_agent__department_id"], r["day"], r["milestone"]): {
-            "met": r["met"],
+            "met": r["n_met"],
             "total": r["total"],
         }
         for r in rows
@@ -225,7 +225,9 @@ def sla_compliance(since: dt.datetime, until: dt.datetime) -> list[dict]:
             "complaint__assigned_agent__supervisor__name",
             "complaint__assigned_agent__department__code",
         )
-        .annotate(met=Count("pk", filter=Q(met=True)), breached=Count("pk", filter=Q(met=False)))
+        .annotate(
+            n_met=Count("pk", filter=Q(met=True)), n_breached=Count("pk", filter=Q(met=False))
+        )
     )
     out = [
         {
@@ -234,9 +236,9 @@ def sla_compliance(since: dt.datetime, until: dt.datetime) -> list[dict]:
             "agent": r["complaint__assigned_agent__name"] or "",
             "team": r["complaint__assigned_agent__supervisor__name"] or "",
             "branch": r["complaint__assigned_agent__department__code"] or "",
-            "met": r["met"],
-            "breached": r["breached"],
-            "rate": rules.percentage(r["met"], r["met"] + r["breached"]),
+            "met": r["n_met"],
+            "breached": r["n_breached"],
+            "rate": rules.percentage(r["n_met"], r["n_met"] + r["n_breached"]),
         }
         for r in rows
     ]
@@ -454,6 +456,6 @@ def sla_by_day(start: dt.date, end: dt.date) -> dict:
         .annotate(day=TruncDate("done_at", tzinfo=tz))
         .order_by()
         .values("day", "milestone")
-        .annotate(met=Count("pk", filter=Q(met=True)), total=Count("pk"))
+        .annotate(n_met=Count("pk", filter=Q(met=True)), total=Count("pk"))
     )
-    return {(r["day"], r["milestone"]): {"met": r["met"], "total": r["total"]} for r in rows}
+    return {(r["day"], r["milestone"]): {"met": r["n_met"], "total": r["total"]} for r in rows}
