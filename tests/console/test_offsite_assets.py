@@ -21,9 +21,9 @@ def offsite(html: str) -> list[str]:
     found = []
     for url in ATTR.findall(html) + CSS_URL.findall(html):
         parsed = urlparse(url if not url.startswith("//") else "http:" + url)
-        if parsed.scheme in ("http", "https") or url.startswith("//"):
-            if (parsed.hostname or "") not in LOCAL:
-                found.append(url)
+        remote = parsed.scheme in ("http", "https") or url.startswith("//")
+        if remote and (parsed.hostname or "") not in LOCAL:
+            found.append(url)
     return found
 
 
