@@ -7,22 +7,25 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncDate
 
 from complaints import rules
 from complaints.models import (
     OPEN_STATES,
+    CallRecord,
     Complaint,
     ComplaintSettings,
     Escalation,
     EscalationTrigger,
     Incident,
     Milestone,
+    Rectification,
     ServiceLevelDay,
     SlaMilestone,
     Survey,
 )
+from courier.shipments import selectors as shipments_selectors
 
 
 def survey_by_token(token: str) -> Survey | None:
@@ -69,19 +72,17 @@ def survey_results(*, since: dt.datetime | None = None, until: dt.datetime | Non
 
 
 def service_levels(start: dt.date, end: dt.date) -> dict:
-    """CMP-12: share of orders processed within 24 h and hotline answer rate, against targets."""
+    """CMP-12 over ``start``..``end``: the share of orders processed within 24 h and the
+    hotline answer rate, measured (``service_levels_by_day``), against the targets (data)."""
     cfg = ComplaintSettings.load()
-    sums = ServiceLevelDay.objects.filter(day__gte=start, day__lte=end).aggregate(
-        orders=Sum("orders_received"),
-        within=Sum("orders_within_24h"),
-        offered=Sum("calls_offered"),
-        answered=Sum("calls_answered"),
-        days=Count("pk"),
-    )
-    order_rate = rules.percentage(sums["within"] or 0, sums["orders"] or 0)
-    answer_rate = rules.percentage(sums["answered"] or 0, sums["offered"] or 0)
+    days = service_levels_by_day(start, end)
+    total = {k: sum(d[k] for d in days.values()) for k in LEVEL_FIGURES}
+    order_rate = rules.percentage(total["orders_within_24h"], total["orders_received"])
+    answer_rate = rules.percentage(total["calls_answered"], total["calls_offered"])
     return {
-        "days": sums["days"],
+        "days": sum(1 for d in days.values() if d["orders_received"] or d["calls_offered"]),
+        **total,
+        "corrected_days": sum(1 for d in days.values() if d["corrected"]),
         "orders_within_24h_rate": order_rate,
         "orders_target": cfg.order_24h_target,
         "orders_target_met": rules.target_met(order_rate, cfg.order_24h_target),
@@ -186,11 +187,11 @@ def sla_by_department_day(start: dt.date, end: dt.date) -> dict:
         .annotate(day=TruncDate("done_at", tzinfo=tz))
         .order_by()
         .values("complaint__assigned_agent__department_id", "day", "milestone")
-        .annotate(met=Count("pk", filter=Q(met=True)), total=Count("pk"))
+        .annotate(n_met=Count("pk", filter=Q(met=True)), total=Count("pk"))
     )
     return {
         (r["complaint__assigned_agent__department_id"], r["day"], r["milestone"]): {
-            "met": r["met"],
+            "met": r["n_met"],
             "total": r["total"],
         }
         for r in rows
@@ -224,7 +225,9 @@ def sla_compliance(since: dt.datetime, until: dt.datetime) -> list[dict]:
             "complaint__assigned_agent__supervisor__name",
             "complaint__assigned_agent__department__code",
         )
-        .annotate(met=Count("pk", filter=Q(met=True)), breached=Count("pk", filter=Q(met=False)))
+        .annotate(
+            n_met=Count("pk", filter=Q(met=True)), n_breached=Count("pk", filter=Q(met=False))
+        )
     )
     out = [
         {
@@ -233,9 +236,9 @@ def sla_compliance(since: dt.datetime, until: dt.datetime) -> list[dict]:
             "agent": r["complaint__assigned_agent__name"] or "",
             "team": r["complaint__assigned_agent__supervisor__name"] or "",
             "branch": r["complaint__assigned_agent__department__code"] or "",
-            "met": r["met"],
-            "breached": r["breached"],
-            "rate": rules.percentage(r["met"], r["met"] + r["breached"]),
+            "met": r["n_met"],
+            "breached": r["n_breached"],
+            "rate": rules.percentage(r["n_met"], r["n_met"] + r["n_breached"]),
         }
         for r in rows
     ]
@@ -295,15 +298,60 @@ def sla_breaches(since: dt.datetime, until: dt.datetime) -> list[dict]:
     return out
 
 
+LEVEL_FIGURES = ("orders_received", "orders_within_24h", "calls_offered", "calls_answered")
+
+
+def calls_by_day(start: dt.date, end: dt.date) -> dict:
+    """CMP-12: imported hotline calls per local day of their start: offered and answered.
+    One query."""
+    tz = _local_tz()
+    since = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    rows = (
+        CallRecord.objects.filter(started_at__gte=since, started_at__lt=until)
+        .annotate(day=TruncDate("started_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(offered=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+    )
+    return {r["day"]: {"offered": r["offered"], "answered": r["answered"]} for r in rows}
+
+
 def service_levels_by_day(start: dt.date, end: dt.date) -> dict:
-    """CMP-12 per day (``{day: {...}}``, days with a row only): the share of orders processed
-    within 24 h and the hotline answer rate. One query."""
+    """CMP-12 for every day ``start``..``end``: orders received and processed within 24 h
+    (from the orders' timestamps), hotline calls offered and answered (from the imported call
+    records) and both rates. A typed correction (``ServiceLevelDay``, with its reason)
+    replaces that day's measured figures: ``corrected`` and ``reason`` say so. Three queries."""
+    orders = shipments_selectors.orders_processed_by_day(start, end, _local_tz())
+    calls = calls_by_day(start, end)
+    corrections = {r.day: r for r in ServiceLevelDay.objects.filter(day__gte=start, day__lte=end)}
     out = {}
-    for r in ServiceLevelDay.objects.filter(day__gte=start, day__lte=end).order_by("day"):
-        out[r.day] = {
-            "orders_within_24h_rate": rules.percentage(r.orders_within_24h, r.orders_received),
-            "hotline_answer_rate": rules.percentage(r.calls_answered, r.calls_offered),
+    day = start
+    while day <= end:
+        fix = corrections.get(day)
+        if fix is not None:
+            figures = {k: getattr(fix, k) for k in LEVEL_FIGURES}
+        else:
+            o = orders.get(day, {"received": 0, "within": 0})
+            c = calls.get(day, {"offered": 0, "answered": 0})
+            figures = {
+                "orders_received": o["received"],
+                "orders_within_24h": o["within"],
+                "calls_offered": c["offered"],
+                "calls_answered": c["answered"],
+            }
+        out[day] = {
+            **figures,
+            "orders_within_24h_rate": rules.percentage(
+                figures["orders_within_24h"], figures["orders_received"]
+            ),
+            "hotline_answer_rate": rules.percentage(
+                figures["calls_answered"], figures["calls_offered"]
+            ),
+            "corrected": fix is not None,
+            "reason": fix.reason if fix is not None else "",
         }
+        day += dt.timedelta(days=1)
     return out
 
 
@@ -338,3 +386,109 @@ def retention_holds(order_ids: list[int]) -> dict[int, str]:
         for order_id in qs.values_list(column, flat=True).distinct():
             held.setdefault(order_id, reason)
     return held
+
+
+def incidents_of_day(day: dt.date) -> list[Incident]:
+    """INC-02: the incidents that occurred on the local ``day`` (pre-handled ones included),
+    with whether their written report is there. One query."""
+    tz = _local_tz()
+    since = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    return list(
+        Incident.objects.filter(
+            occurred_at__gte=since, occurred_at__lt=since + dt.timedelta(days=1)
+        )
+        .select_related("report")
+        .annotate(n_complaints=Count("complaints"))
+        .order_by("occurred_at", "pk")
+    )
+
+
+def rectification_effects(since: dt.datetime, until: dt.datetime) -> list[dict]:
+    """CMP-08: every rectification opened before ``until`` and still open, or evaluated in
+    ``[since, until)``: its measures (done, passed a supervision check, overdue on the last
+    day) and, once evaluated, satisfaction before and after and whether it improved. One
+    query."""
+    last_day = (until - dt.timedelta(microseconds=1)).astimezone(_local_tz()).date()
+    rows = (
+        Rectification.objects.filter(
+            Q(state=Rectification.State.OPEN, created_at__lt=until)
+            | Q(evaluated_at__gte=since, evaluated_at__lt=until)
+        )
+        .annotate(
+            n_measures=Count("measures", distinct=True),
+            n_done=Count("measures", filter=Q(measures__done_at__isnull=False), distinct=True),
+            n_checked=Count("measures", filter=Q(measures__checks__passed=True), distinct=True),
+            n_overdue=Count(
+                "measures",
+                filter=Q(measures__done_at__isnull=True, measures__due_on__lt=last_day),
+                distinct=True,
+            ),
+        )
+        .select_related("complaint")
+        .order_by("created_at", "pk")
+    )
+    out = []
+    for r in rows:
+        change = None
+        if r.satisfaction_before is not None and r.satisfaction_after is not None:
+            change = r.satisfaction_after - r.satisfaction_before
+        out.append(
+            {
+                "complaint_id": r.complaint_id,
+                "category": str(r.complaint.get_category_display()),
+                "problem": r.problem,
+                "state": str(r.get_state_display()),
+                "measures": r.n_measures,
+                "done": r.n_done,
+                "checked": r.n_checked,
+                "overdue": r.n_overdue,
+                "satisfaction_before": r.satisfaction_before,
+                "satisfaction_after": r.satisfaction_after,
+                "change": change,
+                "improved": r.improved,
+                "process_improvement": r.process_improvement,
+                "evaluated_at": r.evaluated_at,
+            }
+        )
+    return out
+
+
+def breaches_by_cause(since: dt.datetime, until: dt.datetime) -> list[dict]:
+    """RPT-03 charts: milestones breached in ``[since, until)`` per complaint category and
+    milestone, most first. One query."""
+    rows = (
+        SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until, met=False)
+        .exclude(complaint__partner__is_sandbox=True)
+        .order_by()
+        .values("complaint__category", "milestone")
+        .annotate(n=Count("pk"))
+    )
+    labels = dict(Complaint._meta.get_field("category").choices)
+    out = [
+        {
+            "category": r["complaint__category"],
+            "label": str(labels.get(r["complaint__category"], r["complaint__category"])),
+            "milestone": r["milestone"],
+            "breached": r["n"],
+        }
+        for r in rows
+    ]
+    out.sort(key=lambda r: (-r["breached"], r["category"], r["milestone"]))
+    return out
+
+
+def sla_by_day(start: dt.date, end: dt.date) -> dict:
+    """RPT-03 trend: milestones done per local day and milestone, met and total, sandbox
+    left out: ``{(day, milestone): {"met": n, "total": n}}``. One query."""
+    tz = _local_tz()
+    since = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    rows = (
+        SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until)
+        .exclude(complaint__partner__is_sandbox=True)
+        .annotate(day=TruncDate("done_at", tzinfo=tz))
+        .order_by()
+        .values("day", "milestone")
+        .annotate(n_met=Count("pk", filter=Q(met=True)), total=Count("pk"))
+    )
+    return {(r["day"], r["milestone"]): {"met": r["n_met"], "total": r["total"]} for r in rows}

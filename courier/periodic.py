@@ -180,6 +180,57 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab={"minute": "0", "hour": "20", "day_of_month": "28-31"},
     ),
     PeriodicJob(
+        name="console-report-daily-operations",
+        task="courier.console.report_send",
+        description="RPT-01/INC-02: the day's operations report (exceptions, pre-handled ones "
+        "included; follow-ups; re-delivery per business company; complaint SLA; hotline answer "
+        "rate; orders within 24 h), stored and sent to the supervisors and the manager.",
+        crontab={"minute": "50", "hour": "18"},
+        kwargs={"name": "console.daily_operations", "job": "console-report-daily-operations"},
+    ),
+    PeriodicJob(
+        name="console-report-sla-compliance",
+        task="courier.console.report_send",
+        description="RPT-03: the day's complaint SLA compliance per agent, team and branch "
+        "(first response and solution separately), stored and sent.",
+        crontab={"minute": "55", "hour": "18"},
+        kwargs={"name": "complaints.sla_compliance", "job": "console-report-sla-compliance"},
+    ),
+    PeriodicJob(
+        name="console-report-sla-breaches",
+        task="courier.console.report_send",
+        description="RPT-03: the day's SLA breaches with who failed each and why, stored and sent.",
+        crontab={"minute": "56", "hour": "18"},
+        kwargs={"name": "complaints.sla_breaches", "job": "console-report-sla-breaches"},
+    ),
+    PeriodicJob(
+        name="console-report-branch-matrix",
+        task="courier.console.report_send",
+        description="RPT-02: the last 7 days per branch and day, for head office (stored and "
+        "sent).",
+        crontab={"minute": "0", "hour": "19"},
+        kwargs={"name": "console.branch_matrix", "job": "console-report-branch-matrix"},
+    ),
+    PeriodicJob(
+        name="console-report-satisfaction",
+        task="courier.console.report_send",
+        description="CMP-13: Mondays, the satisfaction surveys answered (stored and sent to the "
+        "manager and head office).",
+        crontab={"minute": "0", "hour": "8", "day_of_week": "1"},
+        kwargs={"name": "complaints.satisfaction", "job": "console-report-satisfaction"},
+    ),
+    PeriodicJob(
+        name="console-report-rectification",
+        task="courier.console.report_send",
+        description="CMP-08: Mondays, rectification measures and their effect (stored and "
+        "sent to the manager and head office).",
+        crontab={"minute": "5", "hour": "8", "day_of_week": "1"},
+        kwargs={
+            "name": "complaints.rectification_effects",
+            "job": "console-report-rectification",
+        },
+    ),
+    PeriodicJob(
         name="tracking-sms-dispatch",
         task="tracking.tasks.sms_dispatch",
         description="TRK-03/TRK-10: the SMS outbox: sends messages still queued (queueing "

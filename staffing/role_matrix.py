@@ -152,6 +152,7 @@ _MATRIX_ROWS: dict[str, str] = {
     "complaints.complaintsettings":       "v    v    v    -    -    v    v    vc   vc   -",
     "complaints.survey":                  "vAC  v    vAC  -    -    vAC  vAC  vAC  vAC  -",
     "complaints.servicelevelday":         "vac  v    vac  -    -    vac  vac  vac  vac  -",
+    "complaints.callrecord":             "vA   v    vA   -    -    vA   vA   vA   vA   -",
     "complaints.verdict":                 "vAC  v    vAC  -    -    vAC  vAC  vAC  vAC  -",
     "complaints.badreview":               "vAC  v    vAC  -    -    vAC  vAC  vAC  vAC  -",
     # --- staffing: organisation, calendar, shifts and the roster

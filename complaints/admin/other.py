@@ -12,6 +12,7 @@ from complaints import services
 from complaints.admin.complaints import FixedChoicesFilter
 from complaints.models import (
     BadReview,
+    CallRecord,
     ComplaintClaim,
     ComplaintSettings,
     Escalation,
@@ -231,23 +232,48 @@ class SurveyAdmin(ReadOnlyAdmin):
                 messages.error(request, " ".join(exc.messages))
 
 
-class ImportForm(forms.Form):
+class CallRecordImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("Call-record file (CSV or Excel)"),
         help_text=_(
-            "Columns: day, orders_received, orders_within_24h, calls_offered, calls_answered"
+            "Columns: call_id, started_at, answered_at (empty: not answered), caller, extension;"
+            " times as YYYY-MM-DD HH:MM:SS, Beijing time unless an offset is given."
         ),
     )
 
 
+class ServiceLevelCorrectionForm(forms.ModelForm):
+    class Meta:
+        model = ServiceLevelDay
+        fields = [
+            "day",
+            "orders_received",
+            "orders_within_24h",
+            "calls_offered",
+            "calls_answered",
+            "reason",
+        ]
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the measured figures of this day are wrong."))
+        return reason
+
+
 @admin.register(ServiceLevelDay)
 class ServiceLevelDayAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
+    """CMP-12: corrections of a day's measured figures, each with its reason."""
+
+    form = ServiceLevelCorrectionForm
     list_display = [
         "day",
         "orders_received",
         "orders_within_24h",
         "calls_offered",
         "calls_answered",
+        "reason",
+        "recorded_by",
     ]
     readonly_fields = ["recorded_by"]
     change_list_template = "complaints/admin/servicelevel_change_list.html"
@@ -267,38 +293,53 @@ class ServiceLevelDayAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
         services.service_level_day_record(
             user=request.user,
             day=obj.day,
+            reason=form.cleaned_data["reason"],
             **{
                 f: getattr(obj, f)
                 for f in ("orders_received", "orders_within_24h", "calls_offered", "calls_answered")
             },
         )
 
+
+@admin.register(CallRecord)
+class CallRecordAdmin(ReadOnlyAdmin):
+    """CMP-12: the phone system's call records, imported (never typed); read-only."""
+
+    list_display = ["call_id", "started_at", "answered_at", "extension", "source_file"]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "started_at"
+    search_fields = ["call_id"]
+    change_list_template = "complaints/admin/callrecord_change_list.html"
+
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
         return [
-            path("import/", view, name="complaints_servicelevelday_import"),
+            path("import/", view, name="complaints_callrecord_import"),
             *super().get_urls(),
         ]
 
     def import_view(self, request):
-        if not self.has_add_permission(request):
+        if not request.user.has_perm("complaints.add_callrecord"):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = CallRecordImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                text = form.cleaned_data["file"].read().decode("utf-8-sig")
-                n = services.service_levels_import(user=request.user, text=text)
-            except (UnicodeDecodeError, services.ComplaintError) as exc:
-                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+                n = services.call_records_import(
+                    user=request.user, content=upload.read(), filename=upload.name
+                )
+            except services.ComplaintError as exc:
+                for message in exc.messages:
+                    form.add_error("file", message)
             else:
-                messages.success(request, _("%(n)s days imported.") % {"n": n})
-                return HttpResponseRedirect(reverse("admin:complaints_servicelevelday_changelist"))
+                messages.success(request, _("%(n)s calls imported.") % {"n": n})
+                return HttpResponseRedirect(reverse("admin:complaints_callrecord_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": _("Import daily figures"),
+            "title": _("Import hotline call records"),
         }
         return TemplateResponse(request, "complaints/admin/servicelevel_import.html", context)

@@ -26,7 +26,7 @@ from .followup import Rectification, RectificationMeasure, SupervisionCheck, Wor
 from .incidents import Incident, IncidentReport, ReviewMeeting
 from .platform_cases import PlatformCase
 from .sla import ComplaintSettings, SlaPolicy
-from .surveys import ServiceLevelDay, Survey
+from .surveys import CallRecord, ServiceLevelDay, Survey
 from .verdicts import BadReview, ScorePosting, Verdict
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "RectificationMeasure",
     "ReviewMeeting",
     "ScorePosting",
+    "CallRecord",
     "ServiceLevelDay",
     "Severity",
     "SlaMilestone",

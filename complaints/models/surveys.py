@@ -47,13 +47,20 @@ class Survey(models.Model):
 
 
 class ServiceLevelDay(models.Model):
-    """CMP-12: one day's figures, entered or imported: orders and hotline calls."""
+    """CMP-12: a correction of one day's measured figures, typed with a reason. The figures are
+    measured (``complaints.selectors.service_levels_by_day``: calls from the imported call
+    records, orders from their own timestamps); a row here replaces that day's measurement."""
 
     day = models.DateField(_("day"), unique=True)
     orders_received = models.PositiveIntegerField(_("orders received"), default=0)
     orders_within_24h = models.PositiveIntegerField(_("orders processed within 24 h"), default=0)
     calls_offered = models.PositiveIntegerField(_("hotline calls offered"), default=0)
     calls_answered = models.PositiveIntegerField(_("hotline calls answered"), default=0)
+    reason = models.TextField(
+        _("reason for the correction"),
+        blank=True,
+        help_text=_("Why the measured figures of this day are wrong (required for a new entry)."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -81,3 +88,32 @@ class ServiceLevelDay(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class CallRecord(models.Model):
+    """CMP-12: one hotline call as the phone system recorded it (imported, never typed). The
+    answer rate is answered calls / offered calls, per local day of ``started_at``."""
+
+    call_id = models.CharField(_("call id"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("call started at"), db_index=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    caller = models.CharField(_("caller number"), max_length=32, blank=True)
+    extension = models.CharField(_("agent extension"), max_length=16, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_file = models.CharField(_("source file"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hotline call record")
+        verbose_name_plural = _("hotline call records")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return self.call_id

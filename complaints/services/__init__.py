@@ -1,5 +1,6 @@
 """Every write of the complaints app. Import from here: ``from complaints.services import ...``."""
 
+from .calls import call_records_import
 from .claims import complaint_claim_decide, complaint_claim_file
 from .common import ComplaintError, TransitionConflict
 from .escalation import complaint_escalate, escalation_target, sla_sweep
@@ -42,7 +43,6 @@ from .lifecycle import (
 )
 from .surveys import (
     service_level_day_record,
-    service_levels_import,
     survey_answer,
     survey_create,
 )
@@ -92,7 +92,7 @@ __all__ = [
     "review_meeting_record",
     "score_postings_retry",
     "service_level_day_record",
-    "service_levels_import",
+    "call_records_import",
     "sla_sweep",
     "supervision_check_record",
     "survey_answer",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -56,8 +54,15 @@ def survey_answer(token: str, *, score, comment: str = "") -> Survey:
     return survey
 
 
-def service_level_day_record(*, user, day, **figures) -> ServiceLevelDay:
-    """Enter (or correct) one day's figures."""
+def service_level_day_record(*, user, day, reason: str = "", **figures) -> ServiceLevelDay:
+    """CMP-12: correct one day's measured figures, with the reason (required): the row
+    replaces the measurement of that day in every report."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ComplaintError(
+            _("Give the reason why the measured figures of %(day)s are wrong.") % {"day": day},
+            code="reason_required",
+        )
     values = {}
     for name in ("orders_received", "orders_within_24h", "calls_offered", "calls_answered"):
         try:
@@ -78,42 +83,13 @@ def service_level_day_record(*, user, day, **figures) -> ServiceLevelDay:
         ).first() or ServiceLevelDay(day=day)
         for k, v in values.items():
             setattr(row, k, v)
+        row.reason = reason
         row.recorded_by = user
         row._history_user = user
+        row._change_reason = reason[:100]
         try:
             with transaction.atomic():
                 row.save()
         except IntegrityError:
             raise ComplaintError(_("The figures of %(day)s are inconsistent.") % {"day": day})
     return row
-
-
-IMPORT_COLUMNS = ["day", "orders_received", "orders_within_24h", "calls_offered", "calls_answered"]
-
-
-def service_levels_import(*, user, text: str) -> int:
-    """Import a CSV (header: day, orders_received, orders_within_24h, calls_offered,
-    calls_answered); all rows or none. Returns the number of days written."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ComplaintError(_("Missing columns: %(cols)s") % {"cols": ", ".join(missing)})
-    count = 0
-    with transaction.atomic():
-        for line, row in enumerate(reader, start=2):
-            try:
-                day = dt.date.fromisoformat(row["day"].strip())
-            except ValueError:
-                raise ComplaintError(
-                    _("Line %(line)s: the day must be YYYY-MM-DD.") % {"line": line}
-                )
-            try:
-                service_level_day_record(
-                    user=user, day=day, **{c: row[c] for c in IMPORT_COLUMNS[1:]}
-                )
-            except ComplaintError as exc:
-                raise ComplaintError(
-                    _("Line %(line)s: %(error)s") % {"line": line, "error": " ".join(exc.messages)}
-                )
-            count += 1
-    return count

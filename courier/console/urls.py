@@ -7,6 +7,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/", views.reports, name="reports"),
 ]
 
 # The admin index (``admin:index`` resolves to the same path) answered by the console first.

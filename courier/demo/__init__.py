@@ -12,6 +12,8 @@ reached is never applied twice), so a second run creates nothing and changes not
   of score events and the open settlement;
 - ``parcels``: orders and shipments in every state, their tracking events through the ingestion
   service, the morning sweep, a contact log entry;
-- ``cases``: complaints at each stage and a claim.
+- ``cases``: complaints at each stage and a claim;
+- ``reports``: today's hotline call records imported and one run of each console report,
+  sent to its readers.
 Finance has its own part beside its services (``courier.finance.services.demo``).
 """

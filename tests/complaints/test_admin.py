@@ -148,26 +148,32 @@ def test_survey_results_page_and_bad_review_action(org, client):
     assert (review.employee, review.survey, review.score_posting) == (org.agent, survey, "posted")
 
 
-def test_service_level_import_page(org, client):
-    """CMP-12: daily figures imported from a CSV in the admin; the list shows the 30-day rates."""
+def test_call_record_import_page(org, client):
+    """CMP-12: hotline call records imported from a CSV in the admin; the service-level list
+    shows the 30-day answer rate measured from them."""
     import datetime as dt
 
     from django.utils import timezone
 
-    from complaints.models import ServiceLevelDay
+    from complaints.models import CallRecord
 
     client.force_login(UserFactory(username="root", is_superuser=True))
-    today = timezone.localdate()
-    csv = (
-        "day,orders_received,orders_within_24h,calls_offered,calls_answered\n"
-        f"{today - dt.timedelta(days=1)},10,10,100,99\n"
-    ).encode()
-    upload = SimpleUploadedFile("figures.csv", csv, content_type="text/csv")
-    response = client.post("/admin/complaints/servicelevelday/import/", {"file": upload})
+    day = timezone.localdate() - dt.timedelta(days=1)
+    lines = ["call_id,started_at,answered_at,caller,extension"]
+    for i in range(100):
+        answered = f"{day} 09:{i % 60:02d}:30" if i < 99 else ""
+        lines.append(f"C{i:03d},{day} 09:{i % 60:02d}:00,{answered},138000000{i % 10},80{i % 3}")
+    upload = SimpleUploadedFile("calls.csv", "\n".join(lines).encode(), content_type="text/csv")
+    response = client.post("/admin/complaints/callrecord/import/", {"file": upload})
     assert response.status_code == 302
-    assert ServiceLevelDay.objects.get().calls_answered == 99
+    assert CallRecord.objects.count() == 100
+    assert CallRecord.objects.filter(answered_at__isnull=True).count() == 1
     html = client.get("/admin/complaints/servicelevelday/").content.decode()
-    assert "99.00%" in html and "100.00%" in html
+    assert "99.00%" in html
+    again = SimpleUploadedFile("calls.csv", "\n".join(lines[:3]).encode())
+    response = client.post("/admin/complaints/callrecord/import/", {"file": again})
+    assert response.status_code == 200
+    assert CallRecord.objects.count() == 100
 
 
 def test_admin_verdict_and_work_order_pages(org, client):

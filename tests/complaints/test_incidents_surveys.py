@@ -20,7 +20,6 @@ from complaints.services import (
     incident_report_write,
     review_meeting_record,
     service_level_day_record,
-    service_levels_import,
     survey_answer,
 )
 from complaints.services.mail import survey_url
@@ -190,25 +189,39 @@ def test_survey_results_per_agent_and_category(org):
     ]
 
 
-def test_service_levels_from_entered_and_imported_figures(org):
-    """CMP-12: orders processed within 24 h and hotline answer rate, from daily figures entered
-    or imported, against the 98% target (data)."""
+def test_service_levels_typed_only_as_a_correction_with_a_reason(org):
+    """CMP-12: a typed day is a correction: it needs a reason, and its figures replace that
+    day's measured ones against the 98% target (data)."""
+    with pytest.raises(ComplaintError, match="reason"):
+        service_level_day_record(
+            user=org.manager.user, day=dt.date(2026, 3, 1), calls_offered=5, calls_answered=5
+        )
     service_level_day_record(
         user=org.manager.user,
         day=dt.date(2026, 3, 1),
+        reason="话务系统当天宕机,按人工记录",
         orders_received=100,
         orders_within_24h=100,
         calls_offered=500,
         calls_answered=495,
     )
-    csv = (
-        "day,orders_received,orders_within_24h,calls_offered,calls_answered\n"
-        "2026-03-02,200,190,500,480\n"
+    service_level_day_record(
+        user=org.manager.user,
+        day=dt.date(2026, 3, 2),
+        reason="导出缺失",
+        orders_received=200,
+        orders_within_24h=190,
+        calls_offered=500,
+        calls_answered=480,
     )
-    assert service_levels_import(user=org.manager.user, text=csv) == 1
     report = service_levels(dt.date(2026, 3, 1), dt.date(2026, 3, 2))
     assert report == {
         "days": 2,
+        "orders_received": 300,
+        "orders_within_24h": 290,
+        "calls_offered": 1000,
+        "calls_answered": 975,
+        "corrected_days": 2,
         "orders_within_24h_rate": Decimal("96.67"),
         "orders_target": Decimal("100.00"),
         "orders_target_met": False,
@@ -217,9 +230,10 @@ def test_service_levels_from_entered_and_imported_figures(org):
         "hotline_target_met": False,
     }
     assert service_levels(dt.date(2026, 3, 1), dt.date(2026, 3, 1))["hotline_target_met"] is True
-    bad = "day,orders_received,orders_within_24h,calls_offered,calls_answered\n2026-03-03,1,2,0,0\n"
-    with pytest.raises(ComplaintError, match="Line 2"):
-        service_levels_import(user=org.manager.user, text=bad)
+    with pytest.raises(ComplaintError, match="More calls answered"):
+        service_level_day_record(
+            user=org.manager.user, day=dt.date(2026, 3, 3), reason="x", calls_answered=2
+        )
 
 
 def test_sla_report_counts_met_and_breached(org):

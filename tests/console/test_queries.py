@@ -55,9 +55,40 @@ def test_supervisor_board_queries(org, clock, n, django_assert_num_queries):
 
 @pytest.mark.parametrize("n", [1, 50])
 def test_manager_matrix_queries(org, clock, n, django_assert_num_queries):
-    """RPT-02: the branch x day matrix reads 8 queries whatever the rows (one finds the
-    scope), the page 18."""
+    """RPT-02/CMP-12: the branch x day matrix reads 10 queries whatever the rows (one finds
+    the scope; three measure the service levels: orders, calls, corrections), the page 20."""
     fill(org, n)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         selectors.manager_home(org.manager.user, NOW)
-    page_queries(org, org.manager, django_assert_num_queries, 18)
+    page_queries(org, org.manager, django_assert_num_queries, 20)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_report_page_queries(org, clock, n, django_assert_num_queries):
+    """RPT-02/03: the report page's charts read 5 queries whatever the rows, the page 17
+    (session, user, employee, the scope, the charts, the stored runs, the admin header), with
+    1 or 50 complaints, milestones, calls and stored runs."""
+    from complaints.models import Complaint, SlaMilestone
+    from courier.core.reports import report_run
+
+    fill(org, n)
+    for i, c in enumerate(Complaint.objects.order_by("pk")):
+        SlaMilestone.objects.create(
+            complaint=c,
+            milestone="response",
+            due_at=NOW - H,
+            done_at=NOW - H + i * dt.timedelta(seconds=1),
+            minutes_taken=5,
+            met=i % 2 == 0,
+        )
+    for _i in range(min(n, 3)):
+        report_run("complaints.sla_compliance")
+    with django_assert_num_queries(5):
+        selectors.report_charts(TODAY - dt.timedelta(days=13), TODAY)
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(org.manager.user)
+    c.get("/reports/")
+    with django_assert_num_queries(17):
+        response = c.get("/reports/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="console-chart"') == 4

@@ -11,6 +11,7 @@ from courier.demo.cases import complaints_ensure
 from courier.demo.clock import clock_now
 from courier.demo.parcels import parcels_ensure
 from courier.demo.people import partner_ensure, people_ensure
+from courier.demo.reports import reports_ensure
 from courier.demo.team import leave_ensure, roster_ensure, scores_ensure, swap_ensure
 from courier.finance.services.demo import finance_demo_seed
 from courier.periodic import periodic_jobs_sync
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             scores_ensure(cast, clock)
             billed = [s for s in shipments.values() if s.state != "cancelled"]
             finance_demo_seed(partner, billed, user=cast.admin)
+            reports_ensure(cast, clock)
         logins_file.write_text(json.dumps(cast.logins, indent=1))
         logins_file.chmod(0o600)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (username / password):"))
