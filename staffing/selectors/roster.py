@@ -198,13 +198,14 @@ def leave_facts(leave: LeaveRequest, *, approver: Employee | None = None) -> Lea
     )
 
 
-def corrections_approved_in_month(employee_id: int, day: dt.date, *, exclude=None) -> int:
+def corrections_applied_in_month(employee_id: int, day: dt.date, *, before=None) -> int:
+    """ATT-02: the punch-correction applications filed for ``day``'s month, whatever their
+    outcome (pending, approved or rejected); with ``before``, only those filed before that
+    application (so approving one of the month's first three is never refused by a later one)."""
     first, last = month_range(day)
-    qs = PunchCorrection.objects.filter(
-        employee_id=employee_id, state=CorrectionState.APPROVED, date__range=(first, last)
-    )
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude)
+    qs = PunchCorrection.objects.filter(employee_id=employee_id, date__range=(first, last))
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
     return qs.count()
 
 

@@ -48,8 +48,8 @@ def correction_rules_for(correction: PunchCorrection, *, approver=None):
         punch_at=correction.at,
         filed_at=correction.filed_at,
         window_hours=policy.correction_window_hours,
-        approved_this_month=selectors.corrections_approved_in_month(
-            correction.employee_id, correction.date, exclude=correction.pk
+        applied_this_month=selectors.corrections_applied_in_month(
+            correction.employee_id, correction.date, before=correction.pk
         ),
         monthly_limit=policy.correction_monthly_limit,
         approver_is_direct_supervisor=(
@@ -65,6 +65,8 @@ def punch_correction_file(
     if not reason.strip():
         raise StaffingError(_("Explain why the punch was missed."))
     with transaction.atomic():
+        # Serialise one person's applications so the monthly cap on applications holds.
+        Employee.objects.select_for_update().filter(pk=employee.pk).first()
         correction = PunchCorrection(
             employee=employee,
             date=local_date(at),
@@ -91,7 +93,8 @@ def punch_correction_file(
 
 
 def punch_correction_approve(correction_id: int, *, user, reason: str = "") -> PunchCorrection:
-    """ATT-02: at most the monthly limit approved; the approved punch counts for the day."""
+    """ATT-02: an application within the monthly cap (counted when filed) is approved by the
+    direct supervisor; the approved punch counts for the day."""
     approver = selectors.employee_for_user(user)
     with transaction.atomic():
         correction = (

@@ -194,7 +194,7 @@ def test_rule_names_in_both_languages():
             punch_at=at(9),
             filed_at=at(10),
             window_hours=48,
-            approved_this_month=0,
+            applied_this_month=0,
             monthly_limit=3,
             approver_is_direct_supervisor=True,
         )
@@ -244,7 +244,7 @@ def test_correction_rules_boundaries():
             punch_at=punch_at,
             filed_at=filed_at,
             window_hours=48,
-            approved_this_month=approved,
+            applied_this_month=approved,
             monthly_limit=limit,
             approver_is_direct_supervisor=direct,
         )
@@ -266,17 +266,18 @@ def test_correction_rules_boundaries():
     assert by_code(future)["not_future"].passed is False
     ok = by_code(check(deadline, approved=2))
     assert ok["deadline"].message_en == "Explained within 2 days."
-    assert ok["monthly_limit"].message_en == "Correction 3 of at most 3 this month."
+    assert ok["monthly_limit"].message_en == "Correction application 3 of at most 3 this month."
     late = by_code(check(deadline + dt.timedelta(seconds=1), approved=3))
     assert late["deadline"].message_en.startswith("A forgotten punch must be explained within 2")
     assert late["monthly_limit"].message_en == (
-        "At most 3 punch corrections are approved per month."
+        "At most 3 punch correction applications may be filed per month."
     )
+    assert late["monthly_limit"].message_zh == "签卡申请每月不得超过 3 次。"
     half_day = att.correction_rules_check(
         punch_at=punch,
         filed_at=punch,
         window_hours=36,
-        approved_this_month=0,
+        applied_this_month=0,
         monthly_limit=3,
     )
     assert by_code(half_day)["deadline"].message_en == "Explained within 1.5 days."
