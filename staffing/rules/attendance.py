@@ -72,6 +72,23 @@ def attendance_evaluate(
     return DayResult(status, late, early, missing)
 
 
+def left_post_counts(status: str, *, approved_swap: bool, approved_leave: bool) -> bool:
+    """STF-10 / G2 "私自离岗未做好换班的": leaving early is leaving the post only when nothing
+    approved covers it: no approved swap of that day, and no approved leave (with or without a
+    colleague covering, STF-08) of that shift.
+
+    >>> left_post_counts("left_early", approved_swap=False, approved_leave=False)
+    True
+    >>> left_post_counts("left_early", approved_swap=True, approved_leave=False)
+    False
+    >>> left_post_counts("late", approved_swap=False, approved_leave=False)
+    False
+    """
+    if status not in (LEFT_EARLY, LATE_LEFT_EARLY):
+        return False
+    return not (approved_swap or approved_leave)
+
+
 def correction_deadline(punch_at: dt.datetime, window_hours: int) -> dt.datetime:
     """ATT-02: a forgotten punch is explained within the window (2 days) of when it was due."""
     return punch_at + dt.timedelta(hours=window_hours)

@@ -231,8 +231,10 @@ def _consequence_rule(day: AttendanceDay, policy: StaffingPolicy) -> str | None:
         return policy.absence_rule_code  # LEV-05 / G4
     if day.status == status.MISSING_PUNCH:
         return policy.missed_punch_rule_code  # ATT-02 / G1
-    if day.status in (status.LEFT_EARLY, status.LATE_LEFT_EARLY):
-        return policy.left_post_rule_code  # STF-10 / G2
+    if rules.left_post_counts(
+        day.status, **selectors.post_left_approved(day.employee_id, day.date)
+    ):
+        return policy.left_post_rule_code  # STF-10 / G2: no approved swap, leave or cover
     return None
 
 

@@ -2,18 +2,38 @@
 meets them."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
+from django.utils import translation
 
-from staffing.models import CorrectionState, PunchCorrection
+from staffing.models import (
+    AttendanceDay,
+    CorrectionState,
+    LeaveRequest,
+    Punch,
+    PunchCorrection,
+    RequestState,
+    ScoreEvent,
+    SwapRequest,
+)
 from staffing.services.attendance import (
+    attendance_compute_date,
+    attendance_finalize_due,
     punch_correction_approve,
     punch_correction_file,
     punch_correction_reject,
 )
 from staffing.services.errors import RulesRefused
-from tests.staffing.factories import at, team
+from staffing.services.leave import (
+    leave_request_answer,
+    leave_request_approve,
+    leave_request_create,
+)
+from staffing.services.roster import roster_entry_edit
+from tests.staffing.factories import at, entry, leave_type, shift, team
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +79,149 @@ def test_application_number_is_shown_when_filed():
         "Correction application 2 of at most 3 this month."
     )
     assert dt.date(2026, 3, 20) == second.date
+
+
+# --- STF-08, STF-10: the late shift covered by a colleague; the cover must be free ---------------
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def _leave(a, e, code, **kw):
+    return leave_request_create(requester=a, entry=e, leave_type=leave_type(code), **kw)
+
+
+def test_late_shift_covered_by_a_free_colleague_is_approved():
+    """STF-08: "夜班不允许请假、休息，如有特殊情况，需找人代班": leave on a late shift without a
+    cover is refused; with a resting colleague who agrees to cover it passes the late-shift rule
+    ("A colleague covers the late/night shift.") and the supervisor approves it."""
+    supervisor, (a, b) = team(2)
+    late = entry(a, "2026-03-10", "cs-late")
+    entry(b, "2026-03-10", "-")
+    with time_machine.travel(at("2026-03-05", "10:00"), tick=False):
+        with pytest.raises(RulesRefused) as refused, translation.override("en"):
+            _leave(a, late, "emergency")
+        assert [r.code for r in refused.value.results if not r.passed] == ["late_shift"]
+        assert refused.value.results[-2].message_zh == (
+            "晚班不允许请假、休息，只许换班；如有特殊情况，需找人代班。"
+        )
+        leave = _leave(a, late, "emergency", cover=b)
+        assert leave.state == RequestState.AWAITING_COLLEAGUE
+        leave = leave_request_answer(leave.pk, cover=b, accept=True)
+        leave = leave_request_approve(leave.pk, user=supervisor.user)
+    assert leave.state == RequestState.APPROVED
+    results = {r["code"]: r for r in leave.rule_results}
+    assert results["late_shift"]["message_en"] == "A colleague covers the late/night shift."
+    assert results["cover_free"]["message_en"] == "The covering colleague is free during the shift."
+
+
+BUSY_EN = (
+    "The covering colleague is already rostered for an overlapping session and cannot cover "
+    "this shift."
+)
+
+
+def test_cover_rostered_on_an_overlapping_session_is_refused_on_the_request():
+    """STF-08 (issue 13 point 20): a colleague rostered on the early shift (13:00–17:30 overlaps
+    the late shift) cannot cover it: refused with the rule's message; a colleague on the early
+    shift of the day before is free and may."""
+    _supervisor, (a, b, c) = team(3)
+    late = entry(a, "2026-03-10", "cs-late")
+    entry(b, "2026-03-10", "cs-early")
+    entry(c, "2026-03-09", "cs-early")
+    with time_machine.travel(at("2026-03-05", "10:00"), tick=False):
+        with pytest.raises(RulesRefused) as refused:
+            _leave(a, late, "emergency", cover=b)
+        failed = [r for r in refused.value.results if not r.passed]
+        assert [(r.code, r.message_en, r.message_zh) for r in failed] == [
+            ("cover_free", BUSY_EN, "代班同事在该时段已有排班，不能代班。")
+        ]
+        assert _leave(a, late, "emergency", cover=c).state == RequestState.AWAITING_COLLEAGUE
+    assert LeaveRequest.objects.filter(cover=b).count() == 0
+
+
+def test_cover_already_covering_another_shift_is_refused():
+    """STF-08: a colleague who already covers an overlapping shift of someone else is not free."""
+    _supervisor, (a, b, c) = team(3)
+    late_a = entry(a, "2026-03-10", "cs-late")
+    late_b = entry(b, "2026-03-10", "cs-late")
+    entry(c, "2026-03-10", "-")
+    with time_machine.travel(at("2026-03-05", "10:00"), tick=False):
+        _leave(a, late_a, "emergency", cover=c)
+        with pytest.raises(RulesRefused) as refused:
+            _leave(b, late_b, "emergency", cover=c)
+    assert [r.code for r in refused.value.results if not r.passed] == ["cover_free"]
+
+
+def test_cover_rostered_after_agreeing_is_refused_on_the_approvals_page(client):
+    """STF-08, STF-09 (issue 13 point 20): the cover was free when asked and agreed, then was
+    rostered on the early shift that day: the approvals page shows the failed rule and the
+    one-click approval is refused with its message; the leave stays waiting."""
+    supervisor, (a, b) = team(2)
+    late = entry(a, "2026-03-10", "cs-late")
+    rest = entry(b, "2026-03-10", "-")
+    with time_machine.travel(at("2026-03-05", "10:00"), tick=False):
+        leave = _leave(a, late, "emergency", cover=b)
+        leave_request_answer(leave.pk, cover=b, accept=True)
+        roster_entry_edit(
+            rest.pk, shift_type=shift("cs-early"), user=supervisor.user, reason="short-handed"
+        )
+        client.force_login(supervisor.user)
+        page = client.get(reverse("staffing:approvals"), **EN)
+        rules = {r.code: r for r in page.context["leaves"][0]["rules"]}
+        assert (rules["cover_free"].passed, rules["cover_free"].message) == (False, BUSY_EN)
+        assert BUSY_EN in page.content.decode()
+        response = client.post(
+            reverse("staffing:decide", args=["leave", leave.pk]),
+            {"decision": "approve", "reason": ""},
+            follow=True,
+            **EN,
+        )
+    assert [str(m) for m in response.context["messages"]] == [f"Cover is free: {BUSY_EN}"]
+    leave.refresh_from_db()
+    assert leave.state == RequestState.AWAITING_SUPERVISOR
+
+
+FULL = [("08:55", "in"), ("11:31", "out"), ("12:29", "in"), ("16:00", "out")]
+
+
+def _left_early(person, day="2026-03-10"):
+    for hhmm, direction in FULL:
+        Punch.objects.create(employee=person, at=at(day, hhmm), direction=direction)
+
+
+def test_leaving_early_is_g2_only_without_an_approved_swap_or_leave():
+    """STF-10 (issue 13 point 16): two agents leave at 16:00 instead of 18:30: the one without
+    an approved change costs G2 (−50 yuan); the one whose day has an approved swap records none;
+    a pending (not approved) swap does not excuse."""
+    supervisor, (a, b, c, d) = team(4)
+    for person in (a, c):
+        entry(person, "2026-03-10", "cs-early")
+    entry(b, "2026-03-10", "cs-late")
+    entry(d, "2026-03-10", "cs-late")
+    for person in (a, c):
+        _left_early(person)
+    SwapRequest.objects.create(
+        requester=a,
+        colleague=b,
+        date=dt.date(2026, 3, 10),
+        state=RequestState.APPROVED,
+        requested_at=at("2026-03-05", "10:00"),
+        expires_at=at("2026-03-10", "09:00"),
+        handover_note="queue empty",
+    )
+    SwapRequest.objects.create(
+        requester=c,
+        colleague=d,
+        date=dt.date(2026, 3, 10),
+        state=RequestState.AWAITING_SUPERVISOR,
+        requested_at=at("2026-03-05", "10:00"),
+        expires_at=at("2026-03-10", "09:00"),
+        handover_note="queue empty",
+    )
+    attendance_compute_date(dt.date(2026, 3, 10))
+    attendance_finalize_due(at("2026-03-12", "23:59"))
+    days = {d.employee_id: d.status for d in AttendanceDay.objects.filter(employee__in=[a, c])}
+    assert days == {a.pk: "left_early", c.pk: "left_early"}
+    events = list(ScoreEvent.objects.values_list("employee_id", "rule__code", "cash"))
+    g2 = [e for e in events if e[1] == "G2"]
+    assert g2 == [(c.pk, "G2", Decimal("-50.00"))]

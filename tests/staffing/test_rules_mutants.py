@@ -209,6 +209,7 @@ def test_rule_names_in_both_languages():
         ("Rostered shift", "排班班次"),
         ("Notice", "提前请假"),
         ("Covering colleague", "同事代班"),
+        ("Cover is free", "代班同事空闲"),
         ("Not a swapped shift", "非换班班次"),
         ("Holiday duty", "节假日当班"),
         ("Late/night shift", "晚班"),
@@ -303,6 +304,7 @@ LEAVE_CODES = [
     "shift",
     "notice",
     "cover",
+    "cover_free",
     "not_swapped",
     "holiday_duty",
     "late_shift",
@@ -345,7 +347,9 @@ def test_leave_cover_rule():
     assert leave_failed(cover_is_requester=True) == ["cover"]
     assert leave_failed(cover_agreed=False) == ["cover"]
     no_cover = leave_rules_check(replace(LEAVE, needs_cover=False, has_cover=False))
-    assert [r.code for r in no_cover] == [c for c in LEAVE_CODES if c != "cover"]
+    assert [r.code for r in no_cover] == [
+        c for c in LEAVE_CODES if c not in ("cover", "cover_free")
+    ]
     assert all(r.passed for r in no_cover)
 
 
@@ -353,7 +357,10 @@ def test_leave_forbidden_shifts():
     """STF-05, STF-06, STF-08: no leave on a swapped shift, on holiday duty or on a late shift."""
     assert leave_failed(swapped=True) == ["not_swapped"]
     assert leave_failed(holiday_duty=True) == ["holiday_duty"]
-    assert leave_failed(late_shift=True) == ["late_shift"]
+    # STF-08 rule 7: a late shift is left only to a colleague who covers it (issue 13 point 16).
+    assert leave_failed(late_shift=True, needs_cover=False, has_cover=False) == ["late_shift"]
+    assert leave_failed(late_shift=True) == []
+    assert leave_failed(late_shift=True, cover_agreed=False) == ["cover", "late_shift"]
 
 
 def test_leave_direct_supervisor_rule():
