@@ -88,6 +88,27 @@ def payday_for(month: date, day: int) -> date:
     return following.replace(day=min(day, last))
 
 
+def settle_from(payday: date) -> date:
+    """SCR-04/SCR-07 "每月发工资前一天由部门主管结算分数": the first day a period may be settled,
+    the day before its payday.
+
+    >>> settle_from(date(2026, 4, 10))
+    datetime.date(2026, 4, 9)
+    """
+    return payday - timedelta(days=1)
+
+
+def settlement_early(today: date, payday: date) -> bool:
+    """SCR-04: settling before the day before payday is too early (the day itself is in time).
+
+    >>> settlement_early(date(2026, 4, 8), date(2026, 4, 10))
+    True
+    >>> settlement_early(date(2026, 4, 9), date(2026, 4, 10))
+    False
+    """
+    return today < settle_from(payday)
+
+
 def appeal_deadline(recorded_at: datetime, appeal_days: int) -> datetime:
     """SCR-09: the last moment an event recorded at ``recorded_at`` may be appealed, the policy's
     ``appeal_days`` later to the second.
