@@ -16,6 +16,7 @@ from staffing.models import (
     RosterEntry,
     RosterKind,
     SwapRequest,
+    TrainingRecord,
 )
 from staffing.models.swaps import OPEN_STATES
 from staffing.rules.leave import LeaveFacts, sessions_overlap
@@ -328,6 +329,8 @@ def roster_page(employee: Employee, today: dt.date) -> dict:
         .select_related("leave_type", "entry")
         .order_by("-requested_at")[:RECENT_REQUESTS],
         "my_corrections": PunchCorrection.objects.filter(employee=employee)[:RECENT_REQUESTS],
+        # ORG-06: the employee's own training and exam results (nobody else's).
+        "my_trainings": TrainingRecord.objects.filter(employee=employee).order_by("-held_on"),
         "handovers": HandoverNote.objects.filter(
             acknowledged_at__isnull=True,
             entry__date__range=(today - dt.timedelta(days=HANDOVER_DAYS), today),

@@ -225,3 +225,162 @@ def test_leaving_early_is_g2_only_without_an_approved_swap_or_leave():
     events = list(ScoreEvent.objects.values_list("employee_id", "rule__code", "cash"))
     g2 = [e for e in events if e[1] == "G2"]
     assert g2 == [(c.pk, "G2", Decimal("-50.00"))]
+
+
+# --- ORG-04: the roles outside the CS line -----------------------------------------------------
+
+
+def test_roles_outside_the_cs_line_exist_with_their_duties():
+    """ORG-04 (issue 13 point 13): the information clerk, salesperson, station head and senior CS
+    representative are positions and role groups; the clerk issues returns (recall) and reads
+    follow-up results, the salesperson only reads (shipments, anomalies, reports), the station
+    head answers chasing, the senior representative owns work orders; none reads another
+    person's private records."""
+    from django.contrib.auth.models import Group
+
+    from courier.shipments.models import Station
+    from staffing.models import Position
+    from staffing.role_matrix import MODEL_MATRIX, ROLES
+    from staffing.roles import ROLE_LABELS
+
+    new = ["info_clerk", "salesperson", "station_head", "senior_agent"]
+    assert [p for p in new if p in Position.values] == new
+    with translation.override("en"):
+        assert [str(ROLE_LABELS[r]) for r in new] == [
+            "Information clerk",
+            "Salesperson",
+            "Station head",
+            "Senior CS representative",
+        ]
+
+    def cell(label, role):
+        return MODEL_MATRIX[label][ROLES.index(role)]
+
+    assert cell("courier.returnrequest", "info_clerk") == "vc"
+    assert cell("tracking.followuptask", "info_clerk") == "v"
+    assert cell("courier.deliveryexception", "salesperson") == "v"
+    assert cell("courier.shipment", "salesperson") == "v"
+    assert cell("tracking.chasereply", "station_head") == "va"
+    assert cell("complaints.workorder", "senior_agent") == "vAC"
+    for role in new:
+        for private in ("staffing.scoreevent", "staffing.employee", "staffing.trainingrecord"):
+            assert cell(private, role) == "", (role, private)
+    held = {
+        role: set(
+            Group.objects.get(name=role)
+            .permissions.filter(codename__in=["recall_shipment", "run_report", "handle_workorder"])
+            .values_list("codename", flat=True)
+        )
+        for role in new
+    }
+    assert held["info_clerk"] == {"recall_shipment"}
+    assert held["salesperson"] == {"run_report"}
+    assert "recall_shipment" not in held["station_head"]
+    station = Station.objects.create(
+        code="SH01",
+        name="浦东站",
+        province="上海",
+        city="上海",
+        head_name="王站长",
+        head_phone="13800000000",
+    )
+    assert (station.head_name, station.head_phone) == ("王站长", "13800000000")
+
+
+# --- ORG-03, ORG-05: the account register --------------------------------------------------------
+
+
+def test_chat_log_names_the_holder_at_the_time_and_sharing_needs_approval():
+    """ORG-05, ORG-03 (issue 13 point 14): the pre-sales 旺旺 account was held by A until 1 March
+    and by B from then: a message of 28 February names A, one of 2 March names B. C may use it
+    at the same time only with C's supervisor's approval and a reason, refused otherwise with
+    the rule's message; then a message of 3 March names B and C."""
+    from staffing.models import AccountSystem, SystemAccount
+    from staffing.services.accounts import account_holders_at, account_holding_assign
+
+    supervisor, (a, b, c) = team(3)
+    account = SystemAccount.objects.create(system=AccountSystem.WANGWANG, handle="鞋店:售前1")
+    account_holding_assign(
+        account=account,
+        employee=a,
+        starts_at=at("2026-02-01", "09:00"),
+        ends_at=at("2026-03-01", "00:00"),
+    )
+    account_holding_assign(account=account, employee=b, starts_at=at("2026-03-01", "00:00"))
+    assert account_holders_at("wangwang", "鞋店:售前1", at("2026-02-28", "15:00")) == [a]
+    assert account_holders_at("wangwang", "鞋店:售前1", at("2026-03-02", "15:00")) == [b]
+    assert account_holders_at("edianbao", "鞋店:售前1", at("2026-03-02", "15:00")) == []
+    with pytest.raises(RulesRefused) as refused:
+        account_holding_assign(account=account, employee=c, starts_at=at("2026-03-03", "09:00"))
+    assert [r.message_en for r in refused.value.results if not r.passed] == [
+        "Someone else holds this account then: nobody may use another person's account except "
+        "with the supervisor's recorded approval and a reason."
+    ]
+    with pytest.raises(RulesRefused):
+        account_holding_assign(
+            account=account,
+            employee=c,
+            starts_at=at("2026-03-03", "09:00"),
+            shared_approved_by=supervisor,
+            shared_reason="",
+        )
+    shared = account_holding_assign(
+        account=account,
+        employee=c,
+        starts_at=at("2026-03-03", "09:00"),
+        ends_at=at("2026-03-03", "18:00"),
+        shared_approved_by=supervisor,
+        shared_reason="B's computer is broken",
+    )
+    assert (shared.shared_approved_by, shared.shared_reason) == (
+        supervisor,
+        "B's computer is broken",
+    )
+    assert account_holders_at("wangwang", "鞋店:售前1", at("2026-03-03", "10:00")) == [b, c]
+
+
+# --- ORG-06: training and exams ----------------------------------------------------------------
+
+
+def test_employee_sees_own_training_on_the_staff_page(client):
+    """ORG-06 (issue 13 point 18): pre-job training and the supervisor's business-knowledge exam
+    are recorded per person with results; the employee sees their own on /staff/, not a
+    colleague's."""
+    from staffing.models import TrainingKind, TrainingRecord, TrainingTopic
+
+    supervisor, (a, b) = team(2)
+    TrainingRecord.objects.create(
+        employee=a,
+        kind=TrainingKind.PRE_JOB,
+        topic=TrainingTopic.SPEECH,
+        held_on=dt.date(2026, 2, 20),
+        trainer=supervisor,
+        passed=True,
+    )
+    TrainingRecord.objects.create(
+        employee=a,
+        kind=TrainingKind.BUSINESS_EXAM,
+        topic=TrainingTopic.BUSINESS,
+        held_on=dt.date(2026, 3, 1),
+        trainer=supervisor,
+        score=86,
+        passed=True,
+    )
+    TrainingRecord.objects.create(
+        employee=b,
+        kind=TrainingKind.BUSINESS_EXAM,
+        topic=TrainingTopic.BUSINESS,
+        held_on=dt.date(2026, 3, 1),
+        score=41,
+        passed=False,
+    )
+    client.force_login(a.user)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("staffing:roster"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    mine = list(response.context["my_trainings"])
+    assert [(t.kind, t.score) for t in mine] == [("business_exam", 86), ("pre_job", None)]
+    body = response.content.decode()
+    assert "Business-knowledge exam: Business knowledge" in body
+    assert "86 · Passed" in body
+    assert "41" not in body
