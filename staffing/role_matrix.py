@@ -205,6 +205,8 @@ _DERIVED_COLUMNS: dict[str, str] = {
     "senior_agent": "agent",
 }
 _DERIVED_CELLS: dict[str, dict[str, str]] = {
+    # Everyone reads and marks their own notifications.
+    "salesperson": {"courier.notification": "vc"},
     "info_clerk": {
         "tracking.followuptask": "v",
         "tracking.contactlog": "v",
