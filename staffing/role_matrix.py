@@ -48,6 +48,11 @@ ROLES = (
     "manager",
     "hq",
     "finance",
+    # ORG-04 (issue 13 point 13): the roles outside the CS line; their columns are derived below.
+    "info_clerk",
+    "salesperson",
+    "station_head",
+    "senior_agent",
 )
 
 MODEL_ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
@@ -188,6 +193,10 @@ _MATRIX_ROWS: dict[str, str] = {
     "staffing.settlement":                "-    -    -    -    -    vc   v    vc   -    v",
     "staffing.settlementline":            "-    -    -    -    -    v    v    v    -    v",
     "staffing.fundentry":                 "-    -    -    -    -    va   v    va   -    va",
+    # --- staffing: the account register (ORG-05) and training records (ORG-06)
+    "staffing.systemaccount":             "-    -    -    -    -    vac  v    vac  -    -",
+    "staffing.accountholding":            "-    -    -    -    -    vac  v    vac  -    -",
+    "staffing.trainingrecord":            "-    -    -    -    -    vac  v    vac  -    -",
     # --- superusers only: logins, groups, lockouts, the library's unused key model
     "auth.user":                          "-    -    -    -    -    -    -    -    -    -",
     "auth.group":                         "-    -    -    -    -    -    -    -    -    -",
@@ -230,12 +239,56 @@ RULE_MODELS = (
     "staffing.scorecancelcondition",
 )
 
+# ORG-04: the columns of the roles outside the CS line, derived from a role with the same reach so
+# that every row above keeps its ten cells (a new row needs no new column), then adjusted where
+# the role's duties differ. ``"agent:view"`` is the agent's column reduced to viewing.
+# - information clerk (信息员): issues returns to stations and keeps the order inventory like the
+#   printing desk (returns and recall slips), and receives the day's follow-up results;
+# - salesperson (业务员): told of transit, receiving and reconciliation anomalies: reads what an
+#   agent reads, changes nothing;
+# - station head (站点负责人): station work like the warehouse, answers chasing (chase replies);
+# - senior CS representative (高级客服代表): owns the work orders an agent cannot close in one
+#   contact: an agent's reach.
+_DERIVED_COLUMNS: dict[str, str] = {
+    "info_clerk": "printing",
+    "salesperson": "agent:view",
+    "station_head": "warehouse",
+    "senior_agent": "agent",
+}
+_DERIVED_CELLS: dict[str, dict[str, str]] = {
+    # Everyone reads and marks their own notifications.
+    "salesperson": {"courier.notification": "vc"},
+    "info_clerk": {
+        "tracking.followuptask": "v",
+        "tracking.contactlog": "v",
+        "tracking.chasereply": "v",
+        "tracking.shipmenttracking": "v",
+        "tracking.trackingevent": "v",
+    },
+    "station_head": {
+        "tracking.chasereply": "va",
+        "tracking.shipmenttracking": "v",
+        "tracking.trackingevent": "v",
+    },
+}
+_BASE_ROLES = ROLES[: ROLES.index("info_clerk")]
+
 # Apps whose every model must have a row (a model added later fails the matrix test until it has).
 MATRIX_APPS = ("courier", "tracking", "complaints", "staffing")
 
 
+def _derived(label: str, base: tuple[str, ...], role: str) -> str:
+    if label in _DERIVED_CELLS.get(role, {}):
+        return _DERIVED_CELLS[role][label]
+    source, _, only = _DERIVED_COLUMNS[role].partition(":")
+    cell = base[_BASE_ROLES.index(source)]
+    return ("v" if "v" in cell.lower() else "") if only == "view" else cell
+
+
 def _cells(label: str, row: str) -> tuple[str, ...]:
-    cells = tuple("" if cell == "-" else cell for cell in row.split())
+    base = tuple("" if cell == "-" else cell for cell in row.split())
+    assert len(base) == len(_BASE_ROLES), label
+    cells = base + tuple(_derived(label, base, role) for role in ROLES[len(_BASE_ROLES) :])
     assert len(cells) == len(ROLES), label
     assert set("".join(cells).lower()) <= set(MODEL_ACTIONS), label
     return cells

@@ -44,6 +44,10 @@ ROLE_LABELS = {
     "manager": _("CS manager"),
     "hq": _("Headquarters"),
     "finance": _("Finance"),
+    "info_clerk": _("Information clerk"),
+    "salesperson": _("Salesperson"),
+    "station_head": _("Station head"),
+    "senior_agent": _("Senior CS representative"),
 }
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -70,12 +74,32 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     "hq": ["courier.run_report"],
     "finance": ["courier.manage_finance", "courier.receive_cashhandover"],
+    # ORG-04 (issue 13 point 13): the information clerk issues returns to the stations (recall);
+    # the salesperson hears of anomalies and reads the reports; the station head does the
+    # station's moves and deliveries and signs the goods inspection; the senior CS
+    # representative owns work orders.
+    "info_clerk": ["courier.recall_shipment"],
+    "salesperson": ["courier.run_report"],
+    "station_head": [
+        "courier.move_shipment",
+        "courier.deliver_shipment",
+        "courier.sign_goods_inspection",
+    ],
+    "senior_agent": [],
 }
 
 
 # Complaints (issue 5): agents handle complaints; supervisors and above also cancel, reopen and
 # decide verdicts; managers, HQ and finance approve compensation.
-for _role in ("agent", "aftersales", "supervisor", "platform_supervisor", "manager", "hq"):
+for _role in (
+    "agent",
+    "aftersales",
+    "supervisor",
+    "platform_supervisor",
+    "manager",
+    "hq",
+    "senior_agent",
+):
     ROLE_PERMISSIONS[_role].append("complaints.handle_*")
 for _role in ("supervisor", "platform_supervisor", "manager", "hq"):
     ROLE_PERMISSIONS[_role].append("complaints.supervise_*")
@@ -84,7 +108,7 @@ for _role in ("manager", "hq", "finance"):
 
 # Personal data (issue 12 item 2): agents see the full values of what they handle, the printing
 # desk on the labels it prints (the masking code checks the object-level need as well).
-for _role in ("agent", "presales", "aftersales"):
+for _role in ("agent", "presales", "aftersales", "senior_agent"):
     ROLE_PERMISSIONS[_role].append("courier.reveal_personal_data")
 ROLE_PERMISSIONS["printing"].append("courier.print_personal_data")
 

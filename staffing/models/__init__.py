@@ -1,5 +1,6 @@
 """Models of the staffing app, one module per concern; each module adds its own import line."""
 
+from .accounts import AccountHolding, AccountPurpose, AccountSystem, SystemAccount  # noqa: F401
 from .attendance import AttendanceDay, CorrectionState, Direction, Punch, PunchCorrection  # noqa: F401
 from .calendar import Holiday  # noqa: F401
 from .chat import ChatOfflineApproval, ChatStatusBreach  # noqa: F401
@@ -29,5 +30,6 @@ from .scoring import (  # noqa: F401, E501
 from .scoring_cancel import ScoreCancelCondition  # noqa: F401
 from .shifts import ShiftSession, ShiftType  # noqa: F401
 from .swaps import RequestState, SwapRequest  # noqa: F401
+from .training import TrainingKind, TrainingRecord, TrainingTopic  # noqa: F401
 
 __all__ = ["Department", "Employee", "Position"]

@@ -103,7 +103,8 @@ class CorrectionState(models.TextChoices):
 
 
 class PunchCorrection(FSMModelMixin, models.Model):
-    """ATT-02: a forgotten punch explained to the supervisor within 2 days; ≤3 approved a month."""
+    """ATT-02: a forgotten punch explained to the supervisor within 2 days; ≤3 applications a
+    month."""
 
     employee = models.ForeignKey(
         Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="corrections"

@@ -38,6 +38,11 @@ class Position(models.TextChoices):
     MANAGER = "manager", _("CS manager")
     HQ = "hq", _("Headquarters")
     FINANCE = "finance", _("Finance")
+    # ORG-04: the roles outside the CS line that the source documents name.
+    INFO_CLERK = "info_clerk", _("Information clerk")
+    SALESPERSON = "salesperson", _("Salesperson")
+    STATION_HEAD = "station_head", _("Station head")
+    SENIOR_AGENT = "senior_agent", _("Senior CS representative")
 
 
 class Employee(models.Model):

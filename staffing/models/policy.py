@@ -32,7 +32,7 @@ class StaffingPolicy(models.Model):
         help_text=_("A forgotten punch must be explained within this time."),
     )
     correction_monthly_limit = models.PositiveIntegerField(
-        _("approved punch corrections per month"), default=3
+        _("punch correction applications per month"), default=3
     )
     late_grace_minutes = models.PositiveIntegerField(_("lateness grace (minutes)"), default=0)
     missed_punch_rule_code = models.CharField(

@@ -72,6 +72,23 @@ def attendance_evaluate(
     return DayResult(status, late, early, missing)
 
 
+def left_post_counts(status: str, *, approved_swap: bool, approved_leave: bool) -> bool:
+    """STF-10 / G2 "私自离岗未做好换班的": leaving early is leaving the post only when nothing
+    approved covers it: no approved swap of that day, and no approved leave (with or without a
+    colleague covering, STF-08) of that shift.
+
+    >>> left_post_counts("left_early", approved_swap=False, approved_leave=False)
+    True
+    >>> left_post_counts("left_early", approved_swap=True, approved_leave=False)
+    False
+    >>> left_post_counts("late", approved_swap=False, approved_leave=False)
+    False
+    """
+    if status not in (LEFT_EARLY, LATE_LEFT_EARLY):
+        return False
+    return not (approved_swap or approved_leave)
+
+
 def correction_deadline(punch_at: dt.datetime, window_hours: int) -> dt.datetime:
     """ATT-02: a forgotten punch is explained within the window (2 days) of when it was due."""
     return punch_at + dt.timedelta(hours=window_hours)
@@ -82,14 +99,16 @@ def correction_rules_check(
     punch_at: dt.datetime,
     filed_at: dt.datetime,
     window_hours: int,
-    approved_this_month: int,
+    applied_this_month: int,
     monthly_limit: int,
     approver_is_direct_supervisor: bool | None = None,
 ) -> list[RuleResult]:
     deadline = correction_deadline(punch_at, window_hours)
     days = window_hours / 24
     days_txt = f"{days:g}"
-    n = approved_this_month + 1
+    # ATT-02 "签卡申请每月不得超过3次": the cap counts applications (pending, approved or
+    # rejected), not approvals; ``applied_this_month`` are the ones filed before this one.
+    n = applied_this_month + 1
     results = [
         rule(
             "not_future",
@@ -120,12 +139,12 @@ def correction_rules_check(
             "本月补卡次数",
             n <= monthly_limit,
             (
-                f"Correction {n} of at most {monthly_limit} this month.",
-                f"本月第 {n} 次补卡（上限 {monthly_limit} 次）。",
+                f"Correction application {n} of at most {monthly_limit} this month.",
+                f"本月第 {n} 次签卡申请（上限 {monthly_limit} 次）。",
             ),
             (
-                f"At most {monthly_limit} punch corrections are approved per month.",
-                f"补卡申请每月不得超过 {monthly_limit} 次。",
+                f"At most {monthly_limit} punch correction applications may be filed per month.",
+                f"签卡申请每月不得超过 {monthly_limit} 次。",
             ),
         ),
     ]

@@ -21,6 +21,26 @@ class LeaveFacts:
     addressed_to_direct_supervisor: bool
     duplicate: bool  # another open or approved leave on the same shift
     approver_is_direct_supervisor: bool | None = None
+    # STF-08: the covering colleague is already rostered (or covering) for an overlapping session.
+    cover_busy: bool = False
+
+
+def sessions_overlap(
+    first: list[tuple[dt.datetime, dt.datetime]], second: list[tuple[dt.datetime, dt.datetime]]
+) -> bool:
+    """Whether any session of ``first`` shares a moment with one of ``second`` (touching ends,
+    11:30 and 11:30, do not overlap).
+
+    >>> from datetime import datetime as d
+    >>> late = [(d(2026, 3, 5, 13), d(2026, 3, 5, 17))]
+    >>> sessions_overlap(late, [(d(2026, 3, 5, 9), d(2026, 3, 5, 13))])
+    False
+    >>> sessions_overlap(late, [(d(2026, 3, 5, 12), d(2026, 3, 5, 14))])
+    True
+    """
+    return any(
+        a_start < b_end and b_start < a_end for a_start, a_end in first for b_start, b_end in second
+    )
 
 
 def leave_rules_check(facts: LeaveFacts) -> list[RuleResult]:
@@ -70,6 +90,22 @@ def leave_rules_check(facts: LeaveFacts) -> list[RuleResult]:
                 ),
             )
         )
+    covered = facts.has_cover and not facts.cover_is_requester and facts.cover_agreed is not False
+    if facts.has_cover and not facts.cover_is_requester:
+        results.append(
+            rule(
+                "cover_free",
+                "Cover is free",
+                "代班同事空闲",
+                not facts.cover_busy,
+                ("The covering colleague is free during the shift.", "代班同事在该时段空闲。"),
+                (
+                    "The covering colleague is already rostered for an overlapping session and "
+                    "cannot cover this shift.",
+                    "代班同事在该时段已有排班，不能代班。",
+                ),
+            )
+        )
     results += [
         rule(
             "not_swapped",
@@ -97,11 +133,18 @@ def leave_rules_check(facts: LeaveFacts) -> list[RuleResult]:
             "late_shift",
             "Late/night shift",
             "晚班",
-            not facts.late_shift,
-            ("Not a late/night shift.", "不是晚班。"),
+            # STF-08 rule 7 "夜班不允许请假、休息，如有特殊情况，需找人代班": a late shift is left
+            # only to a colleague who covers it (or through a swap, which is not leave).
+            not facts.late_shift or covered,
             (
-                "No leave on a late/night shift: arrange a swap or a cover instead.",
-                "晚班不允许请假、休息，只能换班或找人代班。",
+                ("A colleague covers the late/night shift.", "晚班已找同事代班。")
+                if facts.late_shift
+                else ("Not a late/night shift.", "不是晚班。")
+            ),
+            (
+                "No leave on a late/night shift: arrange a swap, or in a special case a colleague "
+                "who covers it.",
+                "晚班不允许请假、休息，只许换班；如有特殊情况，需找人代班。",
             ),
         ),
     ]

@@ -88,6 +88,52 @@ def payday_for(month: date, day: int) -> date:
     return following.replace(day=min(day, last))
 
 
+def period_bounds(month: date, payday_day: int) -> tuple[date, date]:
+    """SCR-04 "领取工资以后，所有人员分数重新以100分开始计算": the score period labelled ``month``
+    runs from the payday in ``month`` to the day before the next payday (the one that pays it).
+
+    >>> period_bounds(date(2026, 3, 1), 10)
+    (datetime.date(2026, 3, 10), datetime.date(2026, 4, 9))
+    >>> period_bounds(date(2026, 3, 1), 1)
+    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    """
+    start = payday_for(previous_month(month), payday_day)
+    return start, payday_for(month, payday_day) - timedelta(days=1)
+
+
+def period_of(day: date, payday_day: int) -> date:
+    """The label (first of the month) of the score period ``day`` falls in: on or after that
+    month's payday it is the month's own period, before it the previous month's.
+
+    >>> period_of(date(2026, 4, 9), 10), period_of(date(2026, 4, 10), 10)
+    (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))
+    """
+    month = day.replace(day=1)
+    start, _end = period_bounds(month, payday_day)
+    return month if day >= start else previous_month(month)
+
+
+def settle_from(payday: date) -> date:
+    """SCR-04/SCR-07 "每月发工资前一天由部门主管结算分数": the first day a period may be settled,
+    the day before its payday.
+
+    >>> settle_from(date(2026, 4, 10))
+    datetime.date(2026, 4, 9)
+    """
+    return payday - timedelta(days=1)
+
+
+def settlement_early(today: date, payday: date) -> bool:
+    """SCR-04: settling before the day before payday is too early (the day itself is in time).
+
+    >>> settlement_early(date(2026, 4, 8), date(2026, 4, 10))
+    True
+    >>> settlement_early(date(2026, 4, 9), date(2026, 4, 10))
+    False
+    """
+    return today < settle_from(payday)
+
+
 def appeal_deadline(recorded_at: datetime, appeal_days: int) -> datetime:
     """SCR-09: the last moment an event recorded at ``recorded_at`` may be appealed, the policy's
     ``appeal_days`` later to the second.

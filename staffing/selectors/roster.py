@@ -16,9 +16,10 @@ from staffing.models import (
     RosterEntry,
     RosterKind,
     SwapRequest,
+    TrainingRecord,
 )
 from staffing.models.swaps import OPEN_STATES
-from staffing.rules.leave import LeaveFacts
+from staffing.rules.leave import LeaveFacts, sessions_overlap
 from staffing.rules.swaps import SwapFacts
 
 CHANGED = [RosterEntry.Cause.SWAP, RosterEntry.Cause.SWAP_BACK, RosterEntry.Cause.LEAVE]
@@ -155,6 +156,38 @@ def swap_facts(
     )
 
 
+def cover_busy(cover_id: int | None, entry: RosterEntry, *, exclude_leave=None) -> bool:
+    """STF-08: the colleague asked to cover ``entry`` is already on duty then: a published duty
+    shift of theirs (not on approved leave) or a shift they already cover overlaps one of its
+    sessions (the day before too, for a session running past midnight)."""
+    if cover_id is None or not entry.is_working:
+        return False
+    sessions = entry.session_times()
+    days = [entry.date - dt.timedelta(days=1), entry.date, entry.date + dt.timedelta(days=1)]
+    own = (
+        RosterEntry.objects.filter(
+            employee_id=cover_id,
+            date__in=days,
+            kind=RosterKind.DUTY,
+            status=RosterEntry.Status.PUBLISHED,
+            shift_type__isnull=False,
+            leave__isnull=True,
+        )
+        .select_related("shift_type")
+        .prefetch_related("shift_type__sessions")
+    )
+    covering = LeaveRequest.objects.filter(
+        cover_id=cover_id,
+        state__in=[*OPEN_STATES, RequestState.APPROVED],
+        entry__date__in=days,
+        entry__shift_type__isnull=False,
+    ).select_related("entry__shift_type")
+    if exclude_leave is not None:
+        covering = covering.exclude(pk=exclude_leave)
+    covered = [c.entry for c in covering.prefetch_related("entry__shift_type__sessions")]
+    return any(sessions_overlap(sessions, other.session_times()) for other in [*own, *covered])
+
+
 def leave_facts(leave: LeaveRequest, *, approver: Employee | None = None) -> LeaveFacts:
     entry = leave.entry
     start = entry.starts_at() if entry.is_working and entry.kind == RosterKind.DUTY else None
@@ -195,17 +228,35 @@ def leave_facts(leave: LeaveRequest, *, approver: Employee | None = None) -> Lea
         approver_is_direct_supervisor=(
             None if approver is None else approver.pk == leave.requester.supervisor_id
         ),
+        cover_busy=leave.cover_id != leave.requester_id
+        and cover_busy(leave.cover_id, entry, exclude_leave=leave.pk),
     )
 
 
-def corrections_approved_in_month(employee_id: int, day: dt.date, *, exclude=None) -> int:
+def corrections_applied_in_month(employee_id: int, day: dt.date, *, before=None) -> int:
+    """ATT-02: the punch-correction applications filed for ``day``'s month, whatever their
+    outcome (pending, approved or rejected); with ``before``, only those filed before that
+    application (so approving one of the month's first three is never refused by a later one)."""
     first, last = month_range(day)
-    qs = PunchCorrection.objects.filter(
-        employee_id=employee_id, state=CorrectionState.APPROVED, date__range=(first, last)
-    )
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude)
+    qs = PunchCorrection.objects.filter(employee_id=employee_id, date__range=(first, last))
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
     return qs.count()
+
+
+def post_left_approved(employee_id: int, day: dt.date) -> dict[str, bool]:
+    """STF-10: what approved change of ``day`` lets the employee be away from the post: an
+    approved swap of theirs on that day (either leg), an approved leave (a colleague covering
+    it, STF-08) of their shift that day."""
+    swap = SwapRequest.objects.filter(
+        Q(requester_id=employee_id) | Q(colleague_id=employee_id),
+        Q(date=day) | Q(back_date=day),
+        state=RequestState.APPROVED,
+    ).exists()
+    leave = LeaveRequest.objects.filter(
+        requester_id=employee_id, entry__date=day, state=RequestState.APPROVED
+    ).exists()
+    return {"approved_swap": swap, "approved_leave": leave}
 
 
 def punches_between(employee_id: int, start: dt.datetime, end: dt.datetime):
@@ -278,6 +329,8 @@ def roster_page(employee: Employee, today: dt.date) -> dict:
         .select_related("leave_type", "entry")
         .order_by("-requested_at")[:RECENT_REQUESTS],
         "my_corrections": PunchCorrection.objects.filter(employee=employee)[:RECENT_REQUESTS],
+        # ORG-06: the employee's own training and exam results (nobody else's).
+        "my_trainings": TrainingRecord.objects.filter(employee=employee).order_by("-held_on"),
         "handovers": HandoverNote.objects.filter(
             acknowledged_at__isnull=True,
             entry__date__range=(today - dt.timedelta(days=HANDOVER_DAYS), today),

@@ -48,8 +48,8 @@ def correction_rules_for(correction: PunchCorrection, *, approver=None):
         punch_at=correction.at,
         filed_at=correction.filed_at,
         window_hours=policy.correction_window_hours,
-        approved_this_month=selectors.corrections_approved_in_month(
-            correction.employee_id, correction.date, exclude=correction.pk
+        applied_this_month=selectors.corrections_applied_in_month(
+            correction.employee_id, correction.date, before=correction.pk
         ),
         monthly_limit=policy.correction_monthly_limit,
         approver_is_direct_supervisor=(
@@ -65,6 +65,8 @@ def punch_correction_file(
     if not reason.strip():
         raise StaffingError(_("Explain why the punch was missed."))
     with transaction.atomic():
+        # Serialise one person's applications so the monthly cap on applications holds.
+        Employee.objects.select_for_update().filter(pk=employee.pk).first()
         correction = PunchCorrection(
             employee=employee,
             date=local_date(at),
@@ -91,7 +93,8 @@ def punch_correction_file(
 
 
 def punch_correction_approve(correction_id: int, *, user, reason: str = "") -> PunchCorrection:
-    """ATT-02: at most the monthly limit approved; the approved punch counts for the day."""
+    """ATT-02: an application within the monthly cap (counted when filed) is approved by the
+    direct supervisor; the approved punch counts for the day."""
     approver = selectors.employee_for_user(user)
     with transaction.atomic():
         correction = (
@@ -228,8 +231,10 @@ def _consequence_rule(day: AttendanceDay, policy: StaffingPolicy) -> str | None:
         return policy.absence_rule_code  # LEV-05 / G4
     if day.status == status.MISSING_PUNCH:
         return policy.missed_punch_rule_code  # ATT-02 / G1
-    if day.status in (status.LEFT_EARLY, status.LATE_LEFT_EARLY):
-        return policy.left_post_rule_code  # STF-10 / G2
+    if rules.left_post_counts(
+        day.status, **selectors.post_left_approved(day.employee_id, day.date)
+    ):
+        return policy.left_post_rule_code  # STF-10 / G2: no approved swap, leave or cover
     return None
 
 

@@ -261,7 +261,28 @@ def settlement_approve(settlement: Settlement, *, user) -> Settlement:
     with transaction.atomic():
         settlement = _lock(settlement)
         if settlement.state == SettlementState.SETTLED:
-            return settlement
+            # A second approval (a stale page, a double click) is told, not silently accepted.
+            raise ScoringError(
+                _("This month was already approved by %(name)s at %(when)s.")
+                % {
+                    "name": settlement.approved_by.get_username()
+                    if settlement.approved_by
+                    else "—",
+                    "when": timezone.localtime(settlement.approved_at).strftime("%Y-%m-%d %H:%M")
+                    if settlement.approved_at
+                    else "—",
+                }
+            )
+        payday = _payday(settlement)
+        if rules.settlement_early(timezone.localdate(), payday):
+            raise ScoringError(
+                _("%(month)s can be settled from %(date)s, the day before payday (%(payday)s).")
+                % {
+                    "month": settlement.month.strftime("%Y-%m"),
+                    "date": rules.settle_from(payday).isoformat(),
+                    "payday": payday.isoformat(),
+                }
+            )
         if settlement.state != SettlementState.SETTLING or not settlement.submitted_at:
             raise ScoringError(_("The supervisor has not submitted this sheet yet."))
         if settlement.submitted_by_id == user.pk and not user.is_superuser:
@@ -274,6 +295,13 @@ def settlement_approve(settlement: Settlement, *, user) -> Settlement:
         _save(settlement, user, ["state", "approved_by", "approved_at"])
         _fund_credit(settlement, user)
     return settlement
+
+
+def _payday(settlement: Settlement) -> date:
+    """The payday of the period ``settlement`` closes: its own (editable) one, else the policy's."""
+    return settlement.payday or rules.payday_for(
+        settlement.month, ScoringPolicy.current().payday_day
+    )
 
 
 def _fund_credit(settlement: Settlement, user) -> None:

@@ -11,7 +11,6 @@ from staffing.services.attendance import (
     attendance_finalize_due,
     punch_correction_approve,
     punch_correction_file,
-    punch_correction_reject,
 )
 from staffing.services.errors import RulesRefused, StaffingError
 from staffing.tasks.staff import attendance_nightly
@@ -102,7 +101,8 @@ def test_correction_deadline_two_days_vs_two_days_and_a_minute(people):
 
 
 def test_third_correction_approved_fourth_refused(people):
-    """ATT-02: at most 3 corrections are approved per month; the 4th is refused."""
+    """ATT-02: at most 3 correction applications a month ("签卡申请每月不得超过3次"): the 4th is
+    refused when filed, even while the first three are still pending; the three are approved."""
     supervisor, a = people
     with time_machine.travel(at("2026-03-20", "19:00"), tick=False):
         filed = [
@@ -110,21 +110,17 @@ def test_third_correction_approved_fourth_refused(people):
             _file(a, hhmm="09:00", day="2026-03-20"),
             _file(a, day="2026-03-20"),
         ]
-        extra = _file(a, hhmm="18:30", direction="out", day="2026-03-20")
+        with pytest.raises(RulesRefused) as refused:
+            _file(a, hhmm="18:30", direction="out", day="2026-03-20")
+        assert [r.code for r in refused.value.results if not r.passed] == ["monthly_limit"]
         for correction in filed:
             assert punch_correction_approve(correction.pk, user=supervisor.user).state == "approved"
-        with pytest.raises(RulesRefused) as refused:
-            punch_correction_approve(extra.pk, user=supervisor.user)
-        assert [r.code for r in refused.value.results if not r.passed] == ["monthly_limit"]
-        with pytest.raises(RulesRefused):
-            _file(a, hhmm="11:30", direction="out", day="2026-03-20")  # a fifth: not even filed
-        rejected = punch_correction_reject(extra.pk, user=supervisor.user, reason="limit")
-    assert rejected.state == CorrectionState.REJECTED
+    assert PunchCorrection.objects.filter(employee=a).count() == 3
     assert Punch.objects.filter(source=Punch.Source.CORRECTION).count() == 3
 
 
 def test_correction_limit_restarts_each_month(people):
-    """ATT-02: corrections approved in February do not count in March."""
+    """ATT-02: correction applications of February do not count in March."""
     supervisor, a = people
     with time_machine.travel(at("2026-02-27", "19:00"), tick=False):
         for day, hhmm in (

@@ -188,7 +188,8 @@ def test_leave_page_refuses_late_shift_in_english(client, people):
     )
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
-        "Late/night shift: No leave on a late/night shift: arrange a swap or a cover instead."
+        "Late/night shift: No leave on a late/night shift: arrange a swap, or in a special case a "
+        "colleague who covers it."
     ]
     assert LeaveRequest.objects.count() == 0
 

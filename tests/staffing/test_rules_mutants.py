@@ -194,7 +194,7 @@ def test_rule_names_in_both_languages():
             punch_at=at(9),
             filed_at=at(10),
             window_hours=48,
-            approved_this_month=0,
+            applied_this_month=0,
             monthly_limit=3,
             approver_is_direct_supervisor=True,
         )
@@ -209,6 +209,7 @@ def test_rule_names_in_both_languages():
         ("Rostered shift", "排班班次"),
         ("Notice", "提前请假"),
         ("Covering colleague", "同事代班"),
+        ("Cover is free", "代班同事空闲"),
         ("Not a swapped shift", "非换班班次"),
         ("Holiday duty", "节假日当班"),
         ("Late/night shift", "晚班"),
@@ -244,7 +245,7 @@ def test_correction_rules_boundaries():
             punch_at=punch_at,
             filed_at=filed_at,
             window_hours=48,
-            approved_this_month=approved,
+            applied_this_month=approved,
             monthly_limit=limit,
             approver_is_direct_supervisor=direct,
         )
@@ -266,17 +267,18 @@ def test_correction_rules_boundaries():
     assert by_code(future)["not_future"].passed is False
     ok = by_code(check(deadline, approved=2))
     assert ok["deadline"].message_en == "Explained within 2 days."
-    assert ok["monthly_limit"].message_en == "Correction 3 of at most 3 this month."
+    assert ok["monthly_limit"].message_en == "Correction application 3 of at most 3 this month."
     late = by_code(check(deadline + dt.timedelta(seconds=1), approved=3))
     assert late["deadline"].message_en.startswith("A forgotten punch must be explained within 2")
     assert late["monthly_limit"].message_en == (
-        "At most 3 punch corrections are approved per month."
+        "At most 3 punch correction applications may be filed per month."
     )
+    assert late["monthly_limit"].message_zh == "签卡申请每月不得超过 3 次。"
     half_day = att.correction_rules_check(
         punch_at=punch,
         filed_at=punch,
         window_hours=36,
-        approved_this_month=0,
+        applied_this_month=0,
         monthly_limit=3,
     )
     assert by_code(half_day)["deadline"].message_en == "Explained within 1.5 days."
@@ -302,6 +304,7 @@ LEAVE_CODES = [
     "shift",
     "notice",
     "cover",
+    "cover_free",
     "not_swapped",
     "holiday_duty",
     "late_shift",
@@ -344,7 +347,9 @@ def test_leave_cover_rule():
     assert leave_failed(cover_is_requester=True) == ["cover"]
     assert leave_failed(cover_agreed=False) == ["cover"]
     no_cover = leave_rules_check(replace(LEAVE, needs_cover=False, has_cover=False))
-    assert [r.code for r in no_cover] == [c for c in LEAVE_CODES if c != "cover"]
+    assert [r.code for r in no_cover] == [
+        c for c in LEAVE_CODES if c not in ("cover", "cover_free")
+    ]
     assert all(r.passed for r in no_cover)
 
 
@@ -352,7 +357,10 @@ def test_leave_forbidden_shifts():
     """STF-05, STF-06, STF-08: no leave on a swapped shift, on holiday duty or on a late shift."""
     assert leave_failed(swapped=True) == ["not_swapped"]
     assert leave_failed(holiday_duty=True) == ["holiday_duty"]
-    assert leave_failed(late_shift=True) == ["late_shift"]
+    # STF-08 rule 7: a late shift is left only to a colleague who covers it (issue 13 point 16).
+    assert leave_failed(late_shift=True, needs_cover=False, has_cover=False) == ["late_shift"]
+    assert leave_failed(late_shift=True) == []
+    assert leave_failed(late_shift=True, cover_agreed=False) == ["cover", "late_shift"]
 
 
 def test_leave_direct_supervisor_rule():

@@ -161,7 +161,9 @@ def test_settled_month_cannot_change_and_next_month_starts_at_100(team):
     with pytest.raises(ScoringError, match="reopened"):
         settlement_reopen(settlement, user=e["M"].user)
     assert settlement_compute(settlement).state == SettlementState.SETTLED
-    assert settlement_approve(settlement, user=e["M"].user).state == SettlementState.SETTLED
+    # Issue 13 point 21: a stale second approval is told the month was already approved.
+    with pytest.raises(ScoringError, match="already approved"):
+        settlement_approve(settlement, user=e["M"].user)
     assert {k: (v.final_score, v.net_amount) for k, v in _lines(settlement).items()} == before
     assert FundEntry.objects.count() == 7
     assert Settlement.objects.get(pk=settlement.pk).history.count() == 4
@@ -239,7 +241,9 @@ def test_open_appeals_block_settlement(team):
     assert Notification.objects.get(recipient=e["E2"].user).body == "checked the chat"
     settlement = settlement_submit(settlement, user=e["S"].user)
     assert _lines(settlement)["E2"].final_score == 99
-    assert settlement_approve(settlement, user=e["M"].user).state == SettlementState.SETTLED
+    # SCR-04 (issue 13 point 21): approval waits for the day before payday (10 April).
+    with time_machine.travel(at(2026, 4, 9, 9), tick=False):
+        assert settlement_approve(settlement, user=e["M"].user).state == SettlementState.SETTLED
 
 
 @time_machine.travel(at(2026, 4, 1, 9), tick=False)

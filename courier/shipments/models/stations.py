@@ -24,6 +24,10 @@ class Station(models.Model):
     city = models.CharField(_("city"), max_length=32)
     district = models.CharField(_("district"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # ORG-04: each station has a head (站点负责人) who answers chasing and signs the month-end
+    # order inventory; the contact details are what the desk calls.
+    head_name = models.CharField(_("station head"), max_length=100, blank=True)
+    head_phone = models.CharField(_("station head's phone"), max_length=32, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
