@@ -239,8 +239,10 @@ class _Ev:
     def model(self) -> TrackingEvent:
         if self._model is None:
             fields = {name: getattr(self, name) for name in _EVENT_COLUMNS}
-            fields.pop("shipment_id")
-            self._model = TrackingEvent(id=self.pk, shipment=self.shipment, **fields)
+            if not isinstance(self.shipment, _Ship):
+                fields.pop("shipment_id")
+                fields["shipment"] = self.shipment
+            self._model = TrackingEvent(id=self.pk, **fields)
             self._model._state.adding = False
         return self._model
 
