@@ -316,7 +316,7 @@ def bench_ingestion(partner, user) -> dict:
     )
     scans = [("in_transit", "")] * 5  # hub scans: the bulk of a carrier's events
     # Warm: the tracking rows of every shipment exist (a shipment's first event creates it).
-    warm = _batches(waybills, [("in_transit", "")], now - dt.timedelta(days=2))
+    warm = _batches(waybills, [("in_transit", "")], now - dt.timedelta(hours=6 * PAIRS + 24))
     ingest(partner, user, warm)
     analyze()
     print(
@@ -325,7 +325,9 @@ def bench_ingestion(partner, user) -> dict:
     )
     ratios, rates, db_shares = [], [], []
     for pair in range(PAIRS):
-        start = now - dt.timedelta(days=1, hours=-6 * pair)
+        # Each pair's five rounds an hour apart, 6 hours after the previous pair's, the last one
+        # ending before now (an event in the future is rejected).
+        start = now - dt.timedelta(hours=6 * (PAIRS - pair) + 6)
         bodies = _batches(waybills, scans, start)
         mark = _max_event_id()
         elapsed, in_db, accepted = ingest(partner, user, bodies)
