@@ -2,10 +2,11 @@
 
 Prints the queries, time and tracemalloc peak of ``statements_build`` over SMALL and LARGE
 shipments (one freight and one insurance fee line each) spread over PARTNERS partners, and the
-ratios. The queries must not grow with the number of shipments (fee lines are aggregated in the
-database and streamed, statement lines are bulk-inserted in batches, fee lines are linked with one
-UPDATE per partner), memory stays bounded, and time grows about linearly (issue: ratio ≤ 12 for
-1,000,000 vs 100,000).
+ratios. The queries must not grow with the number of shipments or partners (the build is
+set-based: one grouped read of the partners' totals, one INSERT of the statements and one of
+their history, the lines by one INSERT ... SELECT, the fee lines linked by one UPDATE ... FROM),
+memory stays bounded, and time grows about linearly (issue: ratio ≤ 12 for 1,000,000 vs
+100,000).
 
     .venv/bin/python bench/bench_finance.py                      # 10,000 vs 100,000 shipments
     BENCH_FULL=1 .venv/bin/python bench/bench_finance.py         # 100,000 vs 1,000,000 (the issue)
@@ -261,9 +262,8 @@ def main():
         f"ratio time {ratio:.2f} (≤ 12), queries {large['queries']}/{small['queries']}, "
         f"memory {large['peak_mb'] / small['peak_mb']:.2f}"
     )
-    # Per partner a fixed handful (statement, its history, the fee-line UPDATE); beyond that only
-    # the batched INSERTs of statement lines, which SQLite splits by its parameter limit (one
-    # INSERT per ~110 lines; PostgreSQL: one per 5,000): never a query per shipment.
+    # A fixed handful whatever the partners and shipments (set-based build); SQLite may split
+    # the statements' INSERT by its parameter limit: never a query per shipment.
     per_partner = large["queries"] / PARTNERS
     print(f"queries per partner: {small['queries'] / PARTNERS:.1f} → {per_partner:.1f}")
     assert large["queries"] <= 10 * PARTNERS + LARGE // 100, "a query per shipment"

@@ -22,7 +22,8 @@ Every ratio is measured in interleaved pairs and printed as median (min-max).
                                                                    # sweep 10,000 vs 100,000
     BENCH_FULL=1 DATABASE_URL=... .venv/bin/python bench/bench_tracking.py   # ... vs 1,000,000
 
-Knobs: BENCH_EVENTS (100,000), BENCH_PAIRS (3), BENCH_SWEEP_LARGE, BENCH_PART_ROWS,
+Knobs: BENCH_PARTS (1,2,3,4: which parts run; 3 needs 1's shipments), BENCH_EVENTS (100,000),
+BENCH_PAIRS (3), BENCH_SWEEP_LARGE, BENCH_PART_ROWS,
 BENCH_HTTP_REQUESTS. It runs in throwaway test databases (``test_<name>`` and two clones for
 the sweep), created and dropped here.
 """
@@ -68,6 +69,7 @@ PART_ROWS = int(os.environ.get("BENCH_PART_ROWS", "3000000" if FULL else "600000
 PART_MONTHS = 12
 HTTP_REQUESTS = int(os.environ.get("BENCH_HTTP_REQUESTS", "400"))
 PEAK_EVENTS_PER_S = 3_500
+PARTS = {int(x) for x in os.environ.get("BENCH_PARTS", "1,2,3,4").split(",") if x.strip()}
 
 EVENT_COLS = [
     "shipment_id",
@@ -314,7 +316,7 @@ def bench_ingestion(partner, user) -> dict:
     )
     scans = [("in_transit", "")] * 5  # hub scans: the bulk of a carrier's events
     # Warm: the tracking rows of every shipment exist (a shipment's first event creates it).
-    warm = _batches(waybills, [("in_transit", "")], now - dt.timedelta(days=2))
+    warm = _batches(waybills, [("in_transit", "")], now - dt.timedelta(hours=6 * PAIRS + 24))
     ingest(partner, user, warm)
     analyze()
     print(
@@ -323,7 +325,9 @@ def bench_ingestion(partner, user) -> dict:
     )
     ratios, rates, db_shares = [], [], []
     for pair in range(PAIRS):
-        start = now - dt.timedelta(days=1, hours=-6 * pair)
+        # Each pair's five rounds an hour apart, 6 hours after the previous pair's, the last one
+        # ending before now (an event in the future is rejected).
+        start = now - dt.timedelta(hours=6 * (PAIRS - pair) + 6)
         bodies = _batches(waybills, scans, start)
         mark = _max_event_id()
         elapsed, in_db, accepted = ingest(partner, user, bodies)
@@ -760,13 +764,16 @@ def main():
         partner, user, _plain = seed()
         clones = clone_sweep_dbs()
         started = time.perf_counter()
-        found = bench_ingestion(partner, user)
-        if clones:
+        if 1 in PARTS or 3 in PARTS:
+            found = bench_ingestion(partner, user)
+        if 2 in PARTS and clones:
             bench_sweep(clones)
-        else:
+        elif 2 in PARTS:
             print("-- 2. sweep: PostgreSQL only (two databases switched pair by pair); skipped")
-        bench_lookup(found["waybills"])
-        bench_partitioning()
+        if 3 in PARTS:
+            bench_lookup(found["waybills"])
+        if 4 in PARTS:
+            bench_partitioning()
         print(f"(total {time.perf_counter() - started:.0f} s)")
     finally:
         if clones:

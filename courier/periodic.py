@@ -142,6 +142,14 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab={"minute": "0", "hour": "16"},
     ),
     PeriodicJob(
+        name="tracking-events-archive",
+        task="tracking.tasks.events_archive",
+        description="Issue 19 item 11: the events of closed shipments older than their "
+        "partner's retention (months) move from the live events table to the archive, in "
+        "batches.",
+        crontab={"minute": "30", "hour": "2"},
+    ),
+    PeriodicJob(
         name="tracking-follow-up-day-report",
         task="tracking.tasks.follow_up_day_report",
         description="TRK-04: the day's follow-up results and revisit rate to the information "

@@ -284,3 +284,19 @@ def lookup_locked(recent_failures: int, max_failures: int) -> bool:
     """After ``max_failures`` wrong last-4 digits for one waybill within the window the full
     list is refused until the window passes."""
     return recent_failures >= max_failures
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same moment ``months`` calendar months earlier (the day capped at the month's end).
+
+    >>> months_before(dt.datetime(2026, 8, 31, 10), 6)
+    datetime.datetime(2026, 2, 28, 10, 0)
+    >>> months_before(dt.datetime(2026, 3, 15), 14)
+    datetime.datetime(2025, 1, 15, 0, 0)
+    """
+    import calendar
+
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)

@@ -5,15 +5,25 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from courier.shipments.selectors import shipments_all, shipments_listing
 from staffing import selectors as staffing_selectors
 from tracking import rules
-from tracking.models import ContactLog, FollowUpTask, ShipmentTracking, TrackingEvent
+from tracking.models import (
+    ContactLog,
+    EventRetention,
+    FollowUpTask,
+    ShipmentTracking,
+    TrackingEvent,
+)
 
 # Shipment states in which a parcel is on its way (a tracking row is kept for them).
 ON_THE_WAY = ("picked_up", "in_transit", "at_station", "out_for_delivery", "delivery_failed")
 TERMINAL_STATES = ("delivered", "returned", "cancelled", "lost")
+# States in which a shipment is no longer followed: its tracking row is closed (no chase, no
+# stale sweep). A recalled parcel ("returning") is after-sales' business, not a late delivery.
+UNTRACKED_STATES = (*TERMINAL_STATES, "returning")
 
 
 def local_tz():
@@ -26,10 +36,39 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 # --- ingestion --------------------------------------------------------------------------------
-def shipments_by_waybill(partner, waybills) -> dict:
-    """The partner's shipments among ``waybills``, with their order (one query)."""
-    rows = shipments_listing().filter(partner=partner, waybill_number__in=list(waybills))
-    return {s.waybill_number: s for s in rows}
+def shipment_keys_by_waybill(partner, waybills) -> list[tuple]:
+    """The partner's shipments among ``waybills`` as (id, waybill, partner id, state, shipped or
+    created at, the order's required arrival): what a scan needs, in one query and no model."""
+    return list(
+        shipments_all()
+        .filter(partner=partner, waybill_number__in=list(waybills))
+        .annotate(first_at=Coalesce("shipped_at", "created_at"))
+        .values_list(
+            "pk", "waybill_number", "partner_id", "state", "first_at", "order__required_arrival_at"
+        )
+    )
+
+
+def shipments_by_pk(ids) -> dict:
+    """Shipments with their order, by id (one query)."""
+    return {s.pk: s for s in shipments_listing().filter(pk__in=list(ids))}
+
+
+def tracked_ids(shipment_ids) -> list[int]:
+    """Which of these shipments have a tracking row already."""
+    return list(
+        ShipmentTracking.objects.filter(pk__in=list(shipment_ids)).values_list("pk", flat=True)
+    )
+
+
+def event_ids_by_seq(keys: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """(shipment id, seq) → event id for these keys (one query through the (shipment, seq)
+    index; pairs not asked for are dropped)."""
+    wanted = set(keys)
+    rows = TrackingEvent.objects.filter(
+        shipment_id__in={k[0] for k in wanted}, seq__in={k[1] for k in wanted}
+    ).values_list("pk", "shipment_id", "seq")
+    return {(row[1], row[2]): row[0] for row in rows if (row[1], row[2]) in wanted}
 
 
 def shipment_one(pk: int):
@@ -43,6 +82,23 @@ def events_of_shipment(shipment, *, after_seq: int = 0):
 def events_for_partner_api():
     """Base queryset of the partner's event list (filtered by partner and shipment there)."""
     return TrackingEvent.objects.select_related("shipment").order_by("seq")
+
+
+# --- archival (issue 19 item 11) ----------------------------------------------------------------
+def event_retentions() -> dict[int, int]:
+    """partner id → months its closed shipments' events stay live (partners with their own)."""
+    return dict(EventRetention.objects.values_list("partner_id", "keep_months"))
+
+
+def archivable_tracking(default_before: dt.datetime, own_before: dict[int, dt.datetime]):
+    """Closed tracking rows not archived yet whose last event is older than their partner's
+    cut-off (the ``trk_archivable`` partial index)."""
+    cond = Q(last_event_at__lt=default_before) & ~Q(partner_id__in=list(own_before))
+    for partner_id, before in own_before.items():
+        cond |= Q(partner_id=partner_id, last_event_at__lt=before)
+    return ShipmentTracking.objects.filter(active=False, events_archived_at__isnull=True).filter(
+        cond
+    )
 
 
 # --- sweeps (TRK-02): each through its partial index -------------------------------------------

@@ -57,3 +57,14 @@ def station_inventory_report() -> int | None:
 
     result = run(job="tracking-report-station-inventory")
     return result.pk if result else None
+
+
+@shared_task(name="tracking.tasks.events_archive", acks_late=True, reject_on_worker_lost=True)
+def events_archive() -> dict:
+    """Issue 19 item 11: nightly, the events of closed shipments past their partner's retention
+    move to the archive table (batches; a re-run moves nothing twice)."""
+    from dataclasses import asdict
+
+    from tracking.services import tracking_events_archive
+
+    return asdict(tracking_events_archive())

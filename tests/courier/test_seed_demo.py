@@ -23,7 +23,13 @@ from complaints.models import Complaint, ComplaintClaim
 from courier.core.models import PartnerAPIKey
 from courier.demo.cases import due_within
 from courier.demo.clock import Clock
-from courier.finance.models import LedgerEntry, PartnerAccount, ShipmentFeeLine, Statement
+from courier.finance.models import (
+    FeeSchedule,
+    LedgerEntry,
+    PartnerAccount,
+    ShipmentFeeLine,
+    Statement,
+)
 from courier.finance.services.ledger import partner_balance
 from courier.shipments.models import Shipment
 from staffing.models import (
@@ -153,16 +159,28 @@ def test_team_roster_requests_scores_and_settlement(seed):
 
 def test_partner_fee_schedule_prepayment_statement_and_key(seed):
     """FIN-01, FIN-02, FIN-03: the partner has a finance account, 2,000 yuan of prepaid funds
-    left, fee lines (its price list) on each of its 13 billed shipments and an issued statement of
-    this month; its printed API key opens the API."""
+    left, its own contract price list (the standard lanes at 90%: road 华东 → 华南 first kg
+    12.00 × 0.9 = 10.80, 2.50 × 0.9 = 2.25 a step; insurance 3‰, minimum 1, cap 2,000), fee
+    lines priced by it on each of its 13 billed shipments and an issued statement of this month
+    whose total is the sum of those lines; its printed API key opens the API."""
     logins = seed()
     account = PartnerAccount.objects.get(partner__code="DEMO")
+    schedule = FeeSchedule.objects.get(partner=account.partner)
+    version = schedule.versions.get()
+    road = version.lanes.get(mode="road", origin__code="HD", destination__code="HN", province="")
+    assert (road.first_price, road.step_price) == (Decimal("10.80"), Decimal("2.25"))
+    rate = version.insurance_rates.get()
+    assert (rate.rate_permille, rate.minimum, rate.cap) == (3, 1, 2000)
+    lines = ShipmentFeeLine.objects.filter(partner=account.partner)
+    assert set(lines.values_list("version_id", flat=True)) == {version.pk}
+    assert {"freight", "insurance"} <= set(lines.values_list("kind", flat=True))
     assert LedgerEntry.objects.get(partner=account.partner).kind == "top_up"
     assert partner_balance(account.partner) == Decimal("-2000.00")  # negative: prepaid
     billed = ShipmentFeeLine.objects.values("shipment").distinct().count()
     assert billed == Shipment.objects.exclude(state="cancelled").count() == 13
     statement = Statement.objects.get(partner=account.partner)
     assert (statement.state, statement.period_start) == ("issued", dt.date(2026, 3, 1))
+    assert statement.total == sum(lines.values_list("amount", flat=True))
     key = PartnerAPIKey.objects.get_from_key(logins["partner-api-key"])
     assert key.partner == account.partner
     assert {"agent", "supervisor", "manager", "finance", "admin"} <= set(logins)

@@ -20,9 +20,11 @@ from courier.core.masking import NAME, PHONE
 from staffing import selectors as staffing_selectors
 from tracking import rules, selectors, services
 from tracking.models import (
+    ArchivedTrackingEvent,
     Attitude,
     ChaseReply,
     ContactLog,
+    EventRetention,
     FollowUpTask,
     GoodsCondition,
     Outcome,
@@ -105,6 +107,34 @@ class StatusMappingAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm(POLICY_PERMISSION)
+
+
+@admin.register(EventRetention)
+class EventRetentionAdmin(SimpleHistoryAdmin):
+    """Issue 19 item 11: a partner's own archival policy (months its closed shipments' events
+    stay live); the default is on the tracking policy."""
+
+    list_display = ["partner", "keep_months"]
+    list_select_related = ["partner"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(POLICY_PERMISSION)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(POLICY_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(POLICY_PERMISSION)
+
+
+@admin.register(ArchivedTrackingEvent)
+class ArchivedTrackingEventAdmin(ReadOnlyAdmin):
+    """Events the archival job moved out of the live table (read only)."""
+
+    list_display = ["shipment_id", "seq", "status", "sub_status", "occurred_at", "archived_at"]
+    list_filter = ["status"]
+    search_fields = ["=shipment__waybill_number", "=partner_event_id"]
+    show_full_result_count = False
 
 
 @admin.register(SmsTemplate)

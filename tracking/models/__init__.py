@@ -1,5 +1,6 @@
 """Models of the tracking app (one module per concern)."""
 
+from tracking.models.archive import ArchivedTrackingEvent, EventRetention
 from tracking.models.events import (
     EventSource,
     ShipmentTracking,
@@ -23,6 +24,8 @@ from tracking.models.work import (
 )
 
 __all__ = [
+    "ArchivedTrackingEvent",
+    "EventRetention",
     "COMPLAINT_CHANNEL",
     "Attitude",
     "ChaseReply",

@@ -210,6 +210,12 @@ class ShipmentTracking(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     arrival_call_due = models.BooleanField(_("arrival confirmation needed"), default=False)
     arrival_confirmed_at = models.DateTimeField(_("arrival confirmed at"), null=True, blank=True)
+    events_archived_at = models.DateTimeField(
+        _("events archived at"),
+        null=True,
+        blank=True,
+        help_text=_("When the archival job moved its events out; a later event clears it."),
+    )
 
     class Meta:
         verbose_name = _("shipment tracking")
@@ -234,6 +240,11 @@ class ShipmentTracking(models.Model):
                 name="trk_arrival_unconfirmed",
             ),
             models.Index(fields=["partner", "active"], name="trk_partner_active"),
+            models.Index(
+                fields=["last_event_at"],
+                condition=Q(active=False, events_archived_at__isnull=True),
+                name="trk_archivable",
+            ),
         ]
 
     def __str__(self):

@@ -76,6 +76,12 @@ class TrackingPolicy(models.Model):
         _("wrong phone digits before a waybill locks"), default=5
     )
     lookup_lock_minutes = models.PositiveSmallIntegerField(_("lookup lock (minutes)"), default=30)
+    events_keep_months = models.PositiveSmallIntegerField(
+        _("keep a closed shipment's events in the live table for (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("The default; a partner's own event retention row overrides it."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -88,10 +88,13 @@ class FollowUpTask(FSMModelMixin, models.Model):
     chase_until = models.DateTimeField(_("chase until"), null=True, blank=True)
     alerted_at = models.DateTimeField(_("supervisor alerted at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("overdue reported at"), null=True, blank=True)
+    # No database constraint: the archival job moves old events to the archive table with
+    # their ids, so the id stays meaningful there (issue 19 item 11).
     source_event = models.ForeignKey(
         "tracking.TrackingEvent",
         verbose_name=_("event"),
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

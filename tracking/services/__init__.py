@@ -1,5 +1,6 @@
 """Every write of the tracking app. Import from here: ``from tracking.services import ...``."""
 
+from tracking.services.archive import ArchiveResult, tracking_events_archive
 from tracking.services.contacts import (
     contact_close,
     contact_record,
@@ -13,6 +14,7 @@ from tracking.services.events import (
     tracking_delivery_record,
     tracking_event_record,
     tracking_events_ingest,
+    tracking_shipment_left,
 )
 from tracking.services.extracts import returns_to_stations_report, station_inventory_report
 from tracking.services.lookup import LookupThrottled, track_lookup
@@ -32,6 +34,7 @@ from tracking.services.work import (
 )
 
 __all__ = [
+    "ArchiveResult",
     "ItemResult",
     "LookupThrottled",
     "SweepResult",
@@ -58,6 +61,8 @@ __all__ = [
     "track_lookup",
     "tracking_delivery_record",
     "tracking_event_record",
+    "tracking_events_archive",
     "tracking_events_ingest",
+    "tracking_shipment_left",
     "tracking_sweep",
 ]

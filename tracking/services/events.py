@@ -8,6 +8,7 @@ state an event moves add their own transition writes.
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -173,23 +174,149 @@ def _resolve(p: Parsed, mappings) -> str:
     return ""
 
 
-def _tracking_rows(shipments: list) -> dict[int, ShipmentTracking]:
-    """The shipments' tracking rows, created when missing, locked in primary-key order."""
-    ids = [s.pk for s in shipments]
-    ShipmentTracking.objects.bulk_create(
-        [
-            ShipmentTracking(
-                shipment=s,
-                partner_id=s.partner_id,
-                last_event_at=s.shipped_at or s.created_at,
-                estimate_at=s.order.required_arrival_at,
-            )
-            for s in shipments
-        ],
-        ignore_conflicts=True,
+@dataclass(slots=True)
+class _Ship:
+    """What ingestion reads of a shipment: enough for a scan that moves nothing. Shipments an
+    event moves or makes work for are read in full (one query for the batch)."""
+
+    pk: int
+    waybill_number: str
+    partner_id: int
+    state: str
+    first_at: dt.datetime
+    estimate_at: dt.datetime | None
+
+
+@dataclass(slots=True)
+class _Row:
+    """A shipment's tracking projection as the batch rewrites it (no model instance)."""
+
+    pk: int
+    last_seq: int
+    last_event_at: dt.datetime
+    last_status: str
+    last_sub_status: str
+    last_location: str
+    active: bool
+    delivered_at: dt.datetime | None
+    arrival_call_due: bool
+    events_archived_at: dt.datetime | None
+
+
+@dataclass(slots=True)
+class _Ev:
+    """An event of the batch before and while it is stored; ``model()`` gives the
+    ``TrackingEvent`` (with its id) for the few events that move a shipment or make work."""
+
+    shipment: object  # _Ship, or the Shipment once read in full
+    partner_id: int
+    seq: int
+    status: str
+    sub_status: str
+    raw_code: str
+    occurred_at: dt.datetime
+    received_at: dt.datetime
+    location: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    source: str
+    description: str
+    partner_event_id: str
+    corrects_id: int | None
+    created_by_id: int | None
+    moved_state: bool = False
+    pk: int | None = None
+    needs_model: bool = False
+    _model: TrackingEvent | None = None
+
+    @property
+    def shipment_id(self) -> int:
+        return self.shipment.pk
+
+    def values(self) -> tuple:
+        return tuple(getattr(self, name) for name in _EVENT_COLUMNS)
+
+    def model(self) -> TrackingEvent:
+        if self._model is None:
+            fields = {name: getattr(self, name) for name in _EVENT_COLUMNS}
+            if not isinstance(self.shipment, _Ship):
+                fields.pop("shipment_id")
+                fields["shipment"] = self.shipment
+            self._model = TrackingEvent(id=self.pk, **fields)
+            self._model._state.adding = False
+        return self._model
+
+
+_EVENT_COLUMNS = (
+    "shipment_id",
+    "partner_id",
+    "seq",
+    "status",
+    "sub_status",
+    "raw_code",
+    "occurred_at",
+    "received_at",
+    "location",
+    "latitude",
+    "longitude",
+    "source",
+    "description",
+    "partner_event_id",
+    "corrects_id",
+    "moved_state",
+    "created_by_id",
+)
+_ROW_COLUMNS = (
+    "shipment_id",
+    "last_seq",
+    "last_event_at",
+    "last_status",
+    "last_sub_status",
+    "last_location",
+    "active",
+    "delivered_at",
+    "arrival_call_due",
+    "events_archived_at",
+)
+
+
+def _ship(shipment) -> _Ship:
+    return _Ship(
+        shipment.pk,
+        shipment.waybill_number,
+        shipment.partner_id,
+        shipment.state,
+        shipment.shipped_at or shipment.created_at,
+        shipment.order.required_arrival_at,
     )
-    rows = ShipmentTracking.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    return {row.pk: row for row in rows}
+
+
+def _tracking_rows(shipments: list[_Ship]) -> dict[int, _Row]:
+    """The shipments' tracking rows, created when missing, locked in primary-key order (three
+    queries, two when none is missing; no model instance but for the rows created)."""
+    ids = sorted(s.pk for s in shipments)
+    have = set(selectors.tracked_ids(ids))
+    missing = [s for s in sorted(shipments, key=lambda s: s.pk) if s.pk not in have]
+    if missing:
+        ShipmentTracking.objects.bulk_create(
+            [
+                ShipmentTracking(
+                    shipment_id=s.pk,
+                    partner_id=s.partner_id,
+                    last_event_at=s.first_at,
+                    estimate_at=s.estimate_at,
+                )
+                for s in missing
+            ],
+            ignore_conflicts=True,
+        )
+    rows = (
+        ShipmentTracking.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(*_ROW_COLUMNS)
+    )
+    return {row[0]: _Row(*row) for row in rows}
 
 
 def tracking_events_ingest(partner, items, *, user, now: dt.datetime | None = None):
@@ -222,7 +349,10 @@ def tracking_events_ingest(partner, items, *, user, now: dt.datetime | None = No
             results[index] = ItemResult(index, event_id, REJECTED, str(exc))
 
     with transaction.atomic():
-        shipments = selectors.shipments_by_waybill(partner, {p.waybill for p in parsed})
+        shipments = {
+            row[1]: _Ship(*row)
+            for row in selectors.shipment_keys_by_waybill(partner, {p.waybill for p in parsed})
+        }
         mappings = _mappings(partner, {p.code for p in parsed if p.code not in rules.STATUSES})
         valid: list[Parsed] = []
         for p in parsed:
@@ -250,7 +380,8 @@ def tracking_events_ingest(partner, items, *, user, now: dt.datetime | None = No
             if valid
             else set()
         )
-        events: list[TrackingEvent] = []
+        events: list[_Ev] = []
+        user_id = user.pk if user is not None else None
         for p in valid:
             if p.event_id in known:
                 results[p.index] = ItemResult(p.index, p.event_id, DUPLICATE, "")
@@ -260,27 +391,35 @@ def tracking_events_ingest(partner, items, *, user, now: dt.datetime | None = No
             row = tracking[shipment.pk]
             row.last_seq += 1
             events.append(
-                TrackingEvent(
-                    shipment=shipment,
-                    partner=partner,
-                    seq=row.last_seq,
-                    status=p.status,
-                    sub_status=p.sub_status,
-                    raw_code=p.raw_code,
-                    occurred_at=p.occurred_at,
-                    received_at=now,
-                    location=p.location,
-                    latitude=p.latitude,
-                    longitude=p.longitude,
-                    source=EventSource.PARTNER_API,
-                    description=p.description,
-                    partner_event_id=p.event_id,
-                    created_by=user,
+                _Ev(
+                    shipment,
+                    partner.pk,
+                    row.last_seq,
+                    p.status,
+                    p.sub_status,
+                    p.raw_code,
+                    p.occurred_at,
+                    now,
+                    p.location,
+                    p.latitude,
+                    p.longitude,
+                    EventSource.PARTNER_API,
+                    p.description,
+                    p.event_id,
+                    None,
+                    user_id,
                 )
             )
             results[p.index] = ItemResult(p.index, p.event_id, ACCEPTED, "")
         if events:
-            _events_apply(events, tracking, user=user, now=now, sandbox=partner.is_sandbox)
+            _events_apply(
+                events,
+                tracking,
+                user=user,
+                now=now,
+                sandbox=partner.is_sandbox,
+                rules_row=rules_row,
+            )
             webhook_event_emit(
                 partner,
                 "tracking.event_added",
@@ -289,7 +428,8 @@ def tracking_events_ingest(partner, items, *, user, now: dt.datetime | None = No
     return results
 
 
-def event_payload(event: TrackingEvent) -> dict:
+def event_payload(event) -> dict:
+    """The webhook's view of one event (a ``TrackingEvent`` or an event of a batch)."""
     return {
         "waybill_number": event.shipment.waybill_number,
         "seq": event.seq,
@@ -305,55 +445,113 @@ def event_payload(event: TrackingEvent) -> dict:
     }
 
 
+def _needs_shipment(event: _Ev, work) -> bool:
+    """Whether the newest event of a shipment moves it or makes work (it then needs the
+    shipment in full); a hub scan of a shipment already in transit does neither."""
+    return bool(
+        event.status in (rules.DELIVERED, rules.EXCEPTION)
+        or rules.transition_path(event.shipment.state, event.status, event.sub_status)
+        or rules.event_work(event.status, event.sub_status, work)
+    )
+
+
 def _events_apply(
-    events: list[TrackingEvent], tracking: dict, *, user, now, sandbox: bool = False
+    events: list[_Ev], tracking: dict, *, user, now, rules_row, sandbox: bool = False
 ) -> None:
     """Move each shipment by its newest new event (when it is newer than the latest known),
-    insert the events, update the projection, open the work the latest events create."""
-    newest: dict[int, TrackingEvent] = {}
+    insert the events, update the projection, open the work the latest events create.
+
+    Set-based: the events go in with one statement (``COPY`` on PostgreSQL), the projection
+    with one ``UPDATE``; only the shipments an event moves or makes work for are read in full
+    (one query) and go through the shipment service one by one."""
+    newest: dict[int, _Ev] = {}
     for event in events:
+        tracking[event.shipment_id].events_archived_at = None  # live again: archivable later
         best = newest.get(event.shipment_id)
         if best is None or (event.occurred_at, event.seq) >= (best.occurred_at, best.seq):
             newest[event.shipment_id] = event
-    latest = []
+    work = rules_row.work_rules()
+    latest, heavy = [], []
     for shipment_id, event in newest.items():
         row = tracking[shipment_id]
         if row.last_status and event.occurred_at < row.last_event_at:
             continue  # older than what we know: stored, but it moves nothing
         latest.append(event)
-        event.moved_state = _shipment_move(event, user=user)
-    TrackingEvent.objects.bulk_create(events)
-    changed = []
+        if event.needs_model or _needs_shipment(event, work):
+            heavy.append(event)
+    if heavy:
+        unread = [e.shipment_id for e in heavy if isinstance(e.shipment, _Ship)]
+        full = selectors.shipments_by_pk(unread) if unread else {}
+        actor = feed_user()
+        for event in heavy:
+            event.needs_model = True
+            event.shipment = full.get(event.shipment_id, event.shipment)
+            event.moved_state = _shipment_move(event, actor=actor)
+    _events_insert(events)
+    reasons_of: dict[int, list[str]] = {}
     for event in latest:
         row = tracking[event.shipment_id]
         row.last_event_at = event.occurred_at
         row.last_status = event.status
         row.last_sub_status = event.sub_status
         row.last_location = event.location or row.last_location
-        if event.status in TERMINAL_STATUSES or event.shipment.state in selectors.TERMINAL_STATES:
+        if event.status in TERMINAL_STATUSES or event.shipment.state in selectors.UNTRACKED_STATES:
             row.active = False
         if event.status == rules.DELIVERED:
             row.delivered_at = event.occurred_at
-        changed.append(row)
+        reasons = [] if sandbox else rules.event_work(event.status, event.sub_status, work)
+        if rules.ARRIVAL in reasons:
+            row.arrival_call_due = True
+        reasons_of[event.shipment_id] = reasons
     _projection_save(list(tracking.values()))
-    work = policy().work_rules()
     assigner = None
-    for event in latest:
-        reasons = rules.event_work(event.status, event.sub_status, work)
+    for event in heavy:
         if event.status == rules.DELIVERED:
             chases_close_delivered(event.shipment, user=user, now=now)
         _exception_follow(event, user=user)
-        if not reasons or sandbox:  # a sandbox partner's test data makes no work for staff
-            continue
-        assigner = assigner or Assigner(policy().followup_department_id, now)
+        reasons = reasons_of.get(event.shipment_id, [])
+        if reasons:  # a sandbox partner's test data makes no work for staff (none computed)
+            assigner = assigner or Assigner(rules_row.followup_department_id, now)
         for reason in reasons:
-            if reason == rules.ARRIVAL:
-                row = tracking[event.shipment_id]
-                row.arrival_call_due = True
-                row.save(update_fields=["arrival_call_due"])
             follow_up_open(
-                event.shipment, reason, user=user, source_event=event, now=now, assigner=assigner
+                event.shipment,
+                reason,
+                user=user,
+                source_event=event.model(),
+                now=now,
+                assigner=assigner,
             )
+
+
+def _events_insert(events: list[_Ev]) -> None:
+    """Insert the events in one statement. PostgreSQL: ``COPY`` (the ORM's per-field value
+    preparation was most of a batch's time), then one query for the ids of the few events that
+    need them (those that make work). Other databases: ``bulk_create`` (ids returned)."""
+    if connection.vendor != "postgresql":
+        models = [e.model() for e in events]
+        for model in models:
+            model._state.adding = True
+            model.pk = None
+        TrackingEvent.objects.bulk_create(models)
+        for event, model in zip(events, models, strict=True):
+            event.pk = model.pk
+        return
+    table = TrackingEvent._meta.db_table
+    sql = f"COPY {table} ({', '.join(_EVENT_COLUMNS)}) FROM STDIN"
+    start = time.monotonic()
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for event in events:
+            copy.write_row(event.values())
+    if connection.queries_logged:  # counted like any statement (tests, debug toolbar)
+        connection.queries_log.append(
+            {"sql": f"{sql} -- {len(events)} rows", "time": f"{time.monotonic() - start:.3f}"}
+        )
+    wanted = [e for e in events if e.needs_model]
+    if wanted:
+        ids = selectors.event_ids_by_seq([(e.shipment_id, e.seq) for e in wanted])
+        for event in wanted:
+            event.pk = ids[(event.shipment_id, event.seq)]
+            event.model().pk = event.pk
 
 
 _PROJECTION_FIELDS = (
@@ -365,15 +563,25 @@ _PROJECTION_FIELDS = (
     ("active", "boolean"),
     ("delivered_at", "timestamptz"),
     ("arrival_call_due", "boolean"),
+    ("events_archived_at", "timestamptz"),
 )
 
 
-def _projection_save(rows: list[ShipmentTracking]) -> None:
+def _projection_save(rows: list[_Row]) -> None:
     """Write the batch's tracking rows back in one UPDATE. On PostgreSQL one ``UPDATE ... FROM
     unnest(arrays)``: Django's ``bulk_update`` builds a CASE per field and row, and building it
     took most of a 500-event batch's time (bench/bench_tracking.py)."""
+    if not rows:
+        return
     if connection.vendor != "postgresql":
-        ShipmentTracking.objects.bulk_update(rows, [name for name, _type in _PROJECTION_FIELDS])
+        names = [name for name, _type in _PROJECTION_FIELDS]
+        ShipmentTracking.objects.bulk_update(
+            [
+                ShipmentTracking(shipment_id=row.pk, **{n: getattr(row, n) for n in names})
+                for row in rows
+            ],
+            names,
+        )
         return
     sets = ", ".join(f"{name} = v.{name}" for name, _type in _PROJECTION_FIELDS)
     arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in (("pk", "bigint"), *_PROJECTION_FIELDS))
@@ -388,13 +596,12 @@ def _projection_save(rows: list[ShipmentTracking]) -> None:
         )
 
 
-def _shipment_move(event: TrackingEvent, *, user) -> bool:
+def _shipment_move(event: _Ev, *, actor) -> bool:
     """Drive the shipment's state machine forward through its service (never backwards)."""
     shipment = event.shipment
     path = rules.transition_path(shipment.state, event.status, event.sub_status)
     if not path:
         return False
-    actor = feed_user()
     try:
         with transaction.atomic():
             for name in path:
@@ -455,28 +662,42 @@ def tracking_event_record(
         raise InvalidInput({"corrects": _("The corrected event belongs to another shipment.")})
     with transaction.atomic():
         shipment = selectors.shipment_one(shipment.pk)
-        tracking = _tracking_rows([shipment])
+        tracking = _tracking_rows([_ship(shipment)])
         row = tracking[shipment.pk]
         row.last_seq += 1
-        event = TrackingEvent(
-            shipment=shipment,
-            partner_id=shipment.partner_id,
-            seq=row.last_seq,
-            status=status,
-            sub_status=sub_status,
-            occurred_at=occurred_at,
-            received_at=now,
-            location=location,
-            description=description,
-            source=EventSource.STAFF,
-            corrects=corrects,
-            created_by=user,
+        event = _Ev(
+            shipment,
+            shipment.partner_id,
+            row.last_seq,
+            status,
+            sub_status,
+            "",
+            occurred_at,
+            now,
+            location,
+            None,
+            None,
+            EventSource.STAFF,
+            description,
+            "",
+            corrects.pk if corrects is not None else None,
+            user.pk if user is not None else None,
+            needs_model=True,  # the caller gets the stored event
         )
-        _events_apply([event], tracking, user=user, now=now)
+        _events_apply([event], tracking, user=user, now=now, rules_row=policy())
         webhook_event_emit(
             shipment.partner, "tracking.event_added", {"events": [event_payload(event)]}
         )
-        return event
+        return event.model()
+
+
+def tracking_shipment_left(shipment) -> int:
+    """A shipment recalled, returned, lost or cancelled by a flow other than an event: its
+    tracking row closes (the sweeps stop chasing it). Called by the shipments service in its
+    transaction after the state change; 1 when a row was closed."""
+    if shipment.state not in selectors.UNTRACKED_STATES:
+        return 0
+    return ShipmentTracking.objects.filter(pk=shipment.pk, active=True).update(active=False)
 
 
 def tracking_delivery_record(

@@ -359,6 +359,8 @@ def shipment_fees_snapshot(shipment, *, user, declared_value=None, extras=(), on
         existing = list(ShipmentFeeLine.objects.filter(shipment=locked).order_by("id"))
         if existing:
             return existing
+        if declared_value is None:  # the value the sender declared at intake (FIN-01)
+            declared_value = locked.order.declared_value
         data = shipment_quote_data(locked, declared_value=declared_value, extras=list(extras))
         quote = fee_quote(locked.partner, data, on=on)
         now = timezone.now()

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from courier.demo.cases import complaints_ensure
 from courier.demo.clock import clock_now
+from courier.demo.finance import fee_schedule_ensure
 from courier.demo.parcels import parcels_ensure
 from courier.demo.people import partner_ensure, people_ensure
 from courier.demo.reports import reports_ensure
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             periodic_jobs_sync()
             cast = people_ensure(saved)
             partner = partner_ensure(cast, saved)
+            fee_schedule_ensure(partner, clock)
             roster_ensure(cast, clock)
             swap_ensure(cast, clock)
             leave_ensure(cast, clock)

@@ -77,6 +77,15 @@ class ShipmentCreateSerializer(StrictSerializer, _SenderFields, _RecipientFields
     goods_amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
     )
+    declared_value = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        help_text="Declared value for insurance (yuan, 2 places); the fee snapshot adds the "
+        "insurance line from it (FIN-01).",
+    )
     paid_at = serializers.DateTimeField(required=False)
     in_stock = serializers.BooleanField(required=False, default=True)
     made_to_order = serializers.BooleanField(required=False, default=False)

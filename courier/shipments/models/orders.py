@@ -175,6 +175,15 @@ class Order(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    declared_value = models.DecimalField(
+        _("declared value (insured)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("The goods' value the sender declares for insurance (FIN-01); empty: none."),
+    )
     paid_at = models.DateTimeField(_("paid at"))
     in_stock = models.BooleanField(_("in stock"), default=True)
     made_to_order = models.BooleanField(_("made to order"), default=False)
@@ -211,6 +220,10 @@ class Order(models.Model):
             models.CheckConstraint(condition=models.Q(weight_kg__gt=0), name="order_weight_pos"),
             models.CheckConstraint(
                 condition=models.Q(volume_m3__gte=0), name="order_volume_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(declared_value__isnull=True) | models.Q(declared_value__gte=0),
+                name="order_declared_value_nonneg",
             ),
         ]
 

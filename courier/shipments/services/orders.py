@@ -47,6 +47,7 @@ ORDER_INPUT_FIELDS = [
     "required_arrival_at",
     "transport_mode",
     "goods_amount",
+    "declared_value",
     "paid_at",
     "in_stock",
     "made_to_order",

@@ -175,12 +175,27 @@ def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) ->
     locked._history_user = user
     locked._change_reason = (reason or f"{old} → {locked.state}")[:100]
     locked.save(update_fields=changed)
+    if locked.state in LEFT_TRACKING:
+        _tracking_close(locked)
     partner_event_emit(
         locked.partner,
         "shipment.status_changed",
         {**shipment_payload(locked), "previous_state": old},
     )
     return locked
+
+
+# Recalled, returned, lost or cancelled: tracking stops following the parcel (issue 19).
+LEFT_TRACKING = ("returning", "returned", "lost", "cancelled")
+
+
+def _tracking_close(shipment: Shipment) -> None:
+    """Close the shipment's tracking row in this transaction. Imported here, not at the top:
+    ``tracking.services`` imports the shipments services (the same cycle as delivery's
+    ``_tracking_event``); only ``tracking.services`` is reached (the import-linter contract)."""
+    from tracking.services import tracking_shipment_left
+
+    tracking_shipment_left(shipment)
 
 
 def shipment_transition(shipment: Shipment, name: str, *, user, reason: str = "") -> Shipment:

@@ -1,0 +1,163 @@
+"""Issue 19 item 11 (scale plan): closed shipments' old events move to the archive table by the
+nightly job, per partner's retention, in batches, idempotent and without loss; and a shipment
+recalled, returned or lost leaves tracking (its row closes)."""
+
+import datetime as dt
+
+import pytest
+
+from courier.shipments.services.shipments import shipment_transition
+from tests.factories import PartnerFactory, UserFactory
+from tracking.models import (
+    ArchivedTrackingEvent,
+    EventRetention,
+    FollowUpTask,
+    ShipmentTracking,
+    TrackingEvent,
+    TrackingPolicy,
+)
+from tracking.services import tracking_events_archive, tracking_events_ingest, tracking_sweep
+
+from .conftest import at, event
+
+pytestmark = pytest.mark.django_db
+NOW = at("2026-09-15", "02:30")
+
+
+def _life(shipment, start: dt.datetime, *, delivered=True, tag=""):
+    """Three events a day apart (two scans and, when ``delivered``, the delivery), received
+    when they happened."""
+    statuses = ["in_transit", "arrived_at_station"] + (["delivered"] if delivered else [])
+    for n, status in enumerate(statuses):
+        moment = start + dt.timedelta(days=n)
+        extra = {"sub_status": "by_recipient"} if status == "delivered" else {}
+        results = tracking_events_ingest(
+            shipment.partner,
+            [event(shipment, f"{tag}{shipment.pk}-{n}", status, moment, **extra)],
+            user=None,
+            now=moment,
+        )
+        assert [r.result for r in results] == ["accepted"]
+
+
+def _hot(shipment) -> int:
+    return TrackingEvent.objects.filter(shipment=shipment).count()
+
+
+def test_archive_moves_closed_shipments_past_their_partners_retention(make_shipment):
+    """TRK-02 (issue 19 item 11): default retention 6 months, partner B keeps 2. On 2026-09-15:
+    A's shipment delivered in February (7 months) and B's delivered in June (3 months > 2) move,
+    3 events each, in batches of one shipment; A's delivered in June (3 < 6) and A's still in
+    transit since January stay live. Moved rows equal removed rows, with the same ids; a re-run
+    moves nothing."""
+    assert TrackingPolicy.current().events_keep_months == 6
+    a_old = make_shipment(partner_ref="A-OLD")
+    a_recent = make_shipment(partner_ref="A-RECENT")
+    a_open = make_shipment(partner_ref="A-OPEN")
+    partner_b = PartnerFactory()
+    b_recent = make_shipment(owner=partner_b, partner_ref="B-RECENT")
+    EventRetention.objects.create(partner=partner_b, keep_months=2)
+    _life(a_old, at("2026-02-10", "10:00"))
+    _life(a_recent, at("2026-06-10", "10:00"))
+    _life(a_open, at("2026-01-10", "10:00"), delivered=False)
+    _life(b_recent, at("2026-06-10", "10:00"))
+    ids = set(
+        TrackingEvent.objects.filter(shipment__in=[a_old, b_recent]).values_list("pk", flat=True)
+    )
+    assert len(ids) == 6
+
+    result = tracking_events_archive(now=NOW, batch=1)
+    assert (result.shipments, result.archived, result.removed, result.batches) == (2, 6, 6, 2)
+    assert (_hot(a_old), _hot(b_recent), _hot(a_recent), _hot(a_open)) == (0, 0, 3, 2)
+    archived = ArchivedTrackingEvent.objects.order_by("shipment_id", "seq")
+    assert set(archived.values_list("pk", flat=True)) == ids
+    assert list(archived.filter(shipment_id=a_old.pk).values_list("seq", "status")) == [
+        (1, "in_transit"),
+        (2, "arrived_at_station"),
+        (3, "delivered"),
+    ]
+    assert set(archived.values_list("archived_at", flat=True)) == {NOW}
+    assert ShipmentTracking.objects.get(pk=a_old.pk).events_archived_at == NOW
+    assert ShipmentTracking.objects.get(pk=a_recent.pk).events_archived_at is None
+
+    again = tracking_events_archive(now=NOW)
+    assert (again.shipments, again.archived, again.removed, again.batches) == (0, 0, 0, 0)
+    assert ArchivedTrackingEvent.objects.count() == 6
+    assert TrackingEvent.objects.count() == 3 + 2
+
+
+def test_a_late_event_after_archival_stays_live_until_its_own_retention(make_shipment):
+    """TRK-02 (issue 19 item 11): an event that arrives after the shipment's events were
+    archived continues the sequence (4), stays live and clears the archived mark; six months
+    after it, the next run archives it too."""
+    shipment = make_shipment()
+    _life(shipment, at("2026-02-10", "10:00"))
+    tracking_events_archive(now=NOW)
+    late_at = at("2026-09-14", "09:00")
+    tracking_events_ingest(
+        shipment.partner,
+        [event(shipment, "late", "in_transit", late_at)],
+        user=None,
+        now=NOW,
+    )
+    late = TrackingEvent.objects.get(shipment=shipment)
+    assert late.seq == 4
+    row = ShipmentTracking.objects.get(pk=shipment.pk)
+    assert row.events_archived_at is None and row.active is False
+    assert tracking_events_archive(now=NOW).shipments == 0
+    later = at("2027-03-15", "02:30")
+    assert tracking_events_archive(now=later).archived == 1
+    assert ArchivedTrackingEvent.objects.filter(shipment_id=shipment.pk).count() == 4
+
+
+def test_archive_batch_that_would_lose_rows_rolls_back(make_shipment):
+    """TRK-02 (issue 19 item 11), no loss: when the archive already holds a row with the id of
+    one of the batch's events but for another shipment (it cannot be copied), deleting would
+    drop an event that is not archived: the batch raises and rolls back whole (3 events still
+    live, nothing archived, the row not marked)."""
+    from courier.core.errors import StateConflict
+
+    shipment = make_shipment()
+    _life(shipment, at("2026-02-10", "10:00"))
+    first = TrackingEvent.objects.filter(shipment=shipment).order_by("seq").first()
+    ArchivedTrackingEvent.objects.create(
+        id=first.pk,
+        shipment_id=shipment.pk + 1000,
+        partner_id=shipment.partner_id,
+        seq=1,
+        status="in_transit",
+        occurred_at=NOW,
+        received_at=NOW,
+        source="partner_api",
+        archived_at=NOW,
+    )
+    with pytest.raises(StateConflict):
+        tracking_events_archive(now=NOW)
+    assert _hot(shipment) == 3
+    assert ArchivedTrackingEvent.objects.count() == 1
+    assert ShipmentTracking.objects.get(pk=shipment.pk).events_archived_at is None
+
+
+@pytest.mark.parametrize("steps", [["mark_lost"], ["recall"], ["recall", "receive_back"]])
+def test_recalled_returned_or_lost_shipment_leaves_tracking(make_shipment, steps):
+    """TRK-02: a shipment lost, recalled (returning) or returned through the shipments service
+    closes its tracking row: the next sweep opens no chase for it although its last event is
+    two days old, and a late carrier scan does not reopen it."""
+    shipment = make_shipment()
+    _life(shipment, at("2026-09-12", "10:00"), delivered=False)
+    assert ShipmentTracking.objects.get(pk=shipment.pk).active is True
+    boss = UserFactory(is_superuser=True)
+    for name in steps:
+        shipment = shipment_transition(shipment, name, user=boss)
+    assert ShipmentTracking.objects.get(pk=shipment.pk).active is False
+    result = tracking_sweep(now=NOW)
+    assert result.stale == 0
+    assert not FollowUpTask.objects.filter(shipment=shipment).exists()
+    tracking_events_ingest(
+        shipment.partner,
+        [event(shipment, "late-scan", "in_transit", NOW - dt.timedelta(hours=1))],
+        user=None,
+        now=NOW,
+    )
+    row = ShipmentTracking.objects.get(pk=shipment.pk)
+    assert (row.active, row.last_seq) == (False, 3)
