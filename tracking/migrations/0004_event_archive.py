@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courier', '0017_order_declared_value'),
+        ('courier', '0021_order_declared_value'),
         ('tracking', '0003_roles_resync'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

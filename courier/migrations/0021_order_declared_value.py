@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courier', '0016_bank_transfer_orders'),
+        ('courier', '0020_station_head'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
