@@ -2,7 +2,7 @@
 
 from .claims import complaint_claim_decide, complaint_claim_file
 from .common import ComplaintError, TransitionConflict
-from .escalation import complaint_escalate, escalation_target, sla_sweep
+from .escalation import complaint_escalate, escalation_target, promise_text, sla_sweep
 from .followup import (
     measure_done,
     rectification_evaluate,
@@ -83,6 +83,7 @@ __all__ = [
     "score_postings_retry",
     "service_level_day_record",
     "service_levels_import",
+    "promise_text",
     "sla_sweep",
     "supervision_check_record",
     "survey_answer",
