@@ -22,6 +22,7 @@ at the job's interval.
     CELERY_BROKER_URL=redis://127.0.0.1:6379/8 REDIS_URL=redis://127.0.0.1:6379/7 \\
     COURIER_VAR_DIR=/tmp/var/x .venv/bin/python bench/bench_escalation_lag.py
     BENCH_PART=lag|idle ...     # one part only; BENCH_IDLE_OPEN=100000 for a quicker idle part
+    BENCH_KEEPDB=1 ...          # keep the migrated test database for the next run
 
 It runs in a throwaway test database (``test_<name>``), created and dropped here.
 """
@@ -53,7 +54,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 IDLE_OPEN = int(os.environ.get("BENCH_IDLE_OPEN", "1000000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 PART = os.environ.get("BENCH_PART", "both")
-LEAD = 25  # seconds from start to the first deadline (processes boot meanwhile)
+LEAD = 15  # seconds from the first sweep run to the first deadline (the rows are written)
+KEEPDB = os.environ.get("BENCH_KEEPDB") == "1"  # keep (and reuse) the migrated test database
 TARGET_P99 = 5.0
 
 
@@ -116,12 +118,36 @@ def spawn(args, env):
     )
 
 
+def _wait_for_a_worker(give_up: float) -> None:
+    """Boot is not lag: one probe complaint, due now, must be escalated by a worker's sweep
+    before the measured complaints are written (then it is removed)."""
+    from complaints.models import Complaint, Escalation
+
+    now = timezone.now()
+    probe = Complaint.objects.create(
+        channel="hotline",
+        customer_name="probe",
+        customer_phone="1",
+        category="delay",
+        severity="major",
+        description="probe",
+        received_at=now - timedelta(minutes=30),
+        clock_started_at=now - timedelta(minutes=30),
+        respond_by=now,
+        resolve_by=now + timedelta(minutes=210),
+        response_warned_at=now,
+        next_check_at=now,
+    )
+    while time.monotonic() < give_up and not Escalation.objects.filter(complaint=probe).exists():
+        time.sleep(1)
+    Escalation.objects.filter(complaint=probe).delete()
+    probe.delete()
+
+
 def lag() -> None:
     from complaints.models import Complaint, Escalation
     from courier.core.models import Notification
 
-    start = timezone.now()
-    supervisor = populate(start)
     env = {**os.environ, "DATABASE_URL": database_url()}
     beat_file = Path(os.environ["COURIER_VAR_DIR"]) / "bench-lag-beat"
     procs = [
@@ -152,6 +178,9 @@ def lag() -> None:
             )
         )
     try:
+        _wait_for_a_worker(time.monotonic() + 300)
+        start = timezone.now()
+        supervisor = populate(start)
         give_up = time.monotonic() + LEAD + SPAN + 120
         while time.monotonic() < give_up:
             if Escalation.objects.count() >= COUNT:
@@ -171,7 +200,9 @@ def lag() -> None:
         recipient=supervisor, dedupe_key__contains=":escalated:"
     ).values_list("dedupe_key", "created_at")
     delays = sorted(
-        (created - deadline_of[int(key.split(":")[1])]).total_seconds() for key, created in notices
+        (created - deadline_of[pk]).total_seconds()
+        for pk, created in ((int(key.split(":")[1]), at) for key, at in notices)
+        if pk in deadline_of
     )
     escalated = Complaint.objects.filter(escalations__isnull=False).distinct().count()
     rows = Escalation.objects.count()
@@ -206,9 +237,10 @@ def _backend_cpu_seconds(pid: int) -> float:
 def idle() -> None:
     from bench_complaints_sweep import grow_to
 
-    from complaints.models import Complaint
+    from complaints.models import Complaint, Escalation
     from complaints.services import sla_sweep
 
+    Escalation.objects.all().delete()
     Complaint.objects.all().delete()
     started = time.perf_counter()
     grow_to(IDLE_OPEN)
@@ -249,7 +281,7 @@ def main():
     from courier.periodic import periodic_jobs_sync
 
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=KEEPDB)
     try:
         periodic_jobs_sync()
         ComplaintSettings.load()
@@ -259,7 +291,7 @@ def main():
             idle()
     finally:
         connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=KEEPDB)
 
 
 if __name__ == "__main__":
