@@ -79,10 +79,13 @@ def populate(start):
     from complaints.models import Complaint
     from tests.factories import EmployeeFactory, UserFactory
 
-    sup_user = UserFactory(username="bench-supervisor")
+    run = int(time.time())  # unique per run: a kept database still holds the last run's people
+    sup_user = UserFactory(username=f"bench-supervisor-{run}")
     sup_user.groups.add(Group.objects.get(name="supervisor"))
-    supervisor = EmployeeFactory(user=sup_user, position="supervisor")
-    agent = EmployeeFactory(user=UserFactory(username="bench-agent"), supervisor=supervisor)
+    supervisor = EmployeeFactory(user=sup_user, position="supervisor", number=f"BS{run}")
+    agent = EmployeeFactory(
+        user=UserFactory(username=f"bench-agent-{run}"), supervisor=supervisor, number=f"BA{run}"
+    )
     rows = []
     for i in range(COUNT):
         deadline = start + timedelta(seconds=LEAD + SPAN * i / max(COUNT - 1, 1))
@@ -183,7 +186,7 @@ def lag() -> None:
         supervisor = populate(start)
         give_up = time.monotonic() + LEAD + SPAN + 120
         while time.monotonic() < give_up:
-            if Escalation.objects.count() >= COUNT:
+            if Escalation.objects.filter(to_employee__user=supervisor).count() >= COUNT:
                 break
             time.sleep(2)
         time.sleep(2 * sweep_interval())  # a late duplicate would show now
@@ -195,7 +198,9 @@ def lag() -> None:
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 p.kill()
-    deadline_of = dict(Complaint.objects.values_list("pk", "respond_by"))
+    measured = Complaint.objects.filter(assigned_agent__user__username__startswith="bench-agent-")
+    measured = measured.filter(assigned_agent__supervisor__user=supervisor)
+    deadline_of = dict(measured.values_list("pk", "respond_by"))
     notices = Notification.objects.filter(
         recipient=supervisor, dedupe_key__contains=":escalated:"
     ).values_list("dedupe_key", "created_at")
@@ -204,9 +209,9 @@ def lag() -> None:
         for pk, created in ((int(key.split(":")[1]), at) for key, at in notices)
         if pk in deadline_of
     )
-    escalated = Complaint.objects.filter(escalations__isnull=False).distinct().count()
-    rows = Escalation.objects.count()
-    breached = Complaint.objects.filter(response_breached_at__isnull=False).count()
+    escalated = measured.filter(escalations__isnull=False).distinct().count()
+    rows = Escalation.objects.filter(complaint__in=measured).count()
+    breached = measured.filter(response_breached_at__isnull=False).count()
     missed = COUNT - escalated
     twice = rows - escalated
     if not delays:
