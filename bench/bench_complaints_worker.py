@@ -1,9 +1,10 @@
 """Benchmark: real Celery beat + worker escalate complaints on time, exactly once (CMP-03).
 
 COUNT complaints whose first-response deadlines fall evenly over SPAN seconds are created; a real
-``celery beat`` (database scheduler, the 30 s ``complaints-sla-sweep`` job) and real
+``celery beat`` (database scheduler, the ``complaints-sla-sweep`` job, every 2 s) and real
 ``celery worker`` processes run until every one is escalated. Prints how many were escalated,
-whether any twice, and the p50 / p99 / max delay from deadline to escalation (target p99 < 45 s).
+whether any twice, and the p50 / p99 / max delay from deadline to escalation (target p99 <= 5 s;
+see also ``bench_escalation_lag.py``, which also measures the idle cost).
 
     .venv/bin/python bench/bench_complaints_worker.py               # 200 complaints over 60 s
     BENCH_FULL=1 .venv/bin/python bench/bench_complaints_worker.py  # 1,000 over 120 s (the issue)
@@ -159,8 +160,8 @@ def main():
             f"max {delays[-1]:.1f} s"
         )
         print(
-            f"ratio p99 / 45 s target: {pct(0.99) / 45:.2f} "
-            f"({'OK' if pct(0.99) < 45 and len(delays) == COUNT else 'FAIL'})"
+            f"ratio p99 / 5 s target: {pct(0.99) / 5:.2f} "
+            f"({'OK' if pct(0.99) <= 5 and len(delays) == COUNT else 'FAIL'})"
         )
     finally:
         for p in procs:

@@ -1,8 +1,16 @@
 """Complaint deadline arithmetic: pure functions, no database (CMP-03/04/05, CMP-12, CMP-13).
 
-Times are aware datetimes. A milestone's clock starts when the complaint is received and starts
-again when it is escalated (an escalated complaint is handled as a major one, CMP-03). Time spent
-awaiting the customer's answer is paused and does not count toward the solution deadline.
+Times are aware datetimes. Two kinds of deadline exist per milestone (first response, solution):
+
+* the **promise** to the customer (``respond_by`` / ``resolve_by``): from receipt, by the
+  complaint's own policy (30 min / 4 h major, 12 h ordinary, CMP-03/04/05). Escalation never moves
+  it; once it passes unmet the milestone is *breached* (recorded once, shown and counted).
+* the **holder's** internal deadline (``holder_*``): escalation gives the new holder the major
+  policy from the moment of escalation (CMP-03: an escalated complaint is handled as a major one).
+  It only drives the next escalation; at HQ (the top) its passing is recorded once and HQ told.
+
+Time spent awaiting the customer's answer is paused and does not count toward either solution
+deadline.
 """
 
 from __future__ import annotations
@@ -27,7 +35,12 @@ class Policy:
 
 @dataclass(frozen=True)
 class Clock:
-    """What the sweep needs to know about one complaint's SLA state."""
+    """What the sweep needs to know about one complaint's SLA state.
+
+    ``respond_by`` / ``resolve_by``: the promise; ``holder_*``: the current holder's internal
+    deadlines (None below the first escalation). ``*_allowed_seconds``: the active time of the
+    window the holder works to (the holder's when set, else the promise's). ``*_breached``: the
+    promise was missed (recorded); ``*_hq_missed``: HQ's own deadline was missed (recorded)."""
 
     respond_by: dt.datetime | None
     resolve_by: dt.datetime | None
@@ -41,6 +54,42 @@ class Clock:
     response_breached: bool
     resolution_breached: bool
     level: int
+    holder_respond_by: dt.datetime | None = None
+    holder_resolve_by: dt.datetime | None = None
+    response_hq_missed: bool = False
+    resolution_hq_missed: bool = False
+
+    def open(self, milestone: str) -> bool:
+        """The milestone still runs: not done and (for the solution) not paused."""
+        if milestone == "response":
+            return not self.responded
+        return not self.resolved and not self.paused
+
+    def promise(self, milestone: str) -> dt.datetime | None:
+        return self.respond_by if milestone == "response" else self.resolve_by
+
+    def working_deadline(self, milestone: str) -> dt.datetime | None:
+        """The deadline the current holder works to: their own once escalated, else the
+        promise."""
+        holder = self.holder_respond_by if milestone == "response" else self.holder_resolve_by
+        return holder if self.level > 0 and holder is not None else self.promise(milestone)
+
+    def breached(self, milestone: str) -> bool:
+        return self.response_breached if milestone == "response" else self.resolution_breached
+
+    def hq_missed(self, milestone: str) -> bool:
+        return self.response_hq_missed if milestone == "response" else self.resolution_hq_missed
+
+    def warned(self, milestone: str) -> bool:
+        return self.response_warned if milestone == "response" else self.resolution_warned
+
+    def allowed(self, milestone: str) -> int:
+        if milestone == "response":
+            return self.response_allowed_seconds
+        return self.resolution_allowed_seconds
+
+
+MILESTONES = ("response", "resolution")
 
 
 def end_of_local_day(moment: dt.datetime, tz: str, cutoff: dt.time | None = None) -> dt.datetime:
@@ -143,63 +192,63 @@ def active_minutes(start: dt.datetime, end: dt.datetime, paused_seconds: int = 0
     return -(-seconds // 60)
 
 
+def _working_pending(clock: Clock, milestone: str) -> bool:
+    """The holder's deadline still has to be acted on (escalated, or at HQ recorded)."""
+    if not clock.open(milestone) or clock.working_deadline(milestone) is None:
+        return False
+    return not (clock.level >= MAX_LEVEL and clock.hq_missed(milestone))
+
+
+def _promise_pending(clock: Clock, milestone: str) -> bool:
+    """The promise has not passed yet, or has passed and its breach is not recorded yet."""
+    return (
+        clock.open(milestone)
+        and clock.promise(milestone) is not None
+        and not clock.breached(milestone)
+    )
+
+
 def next_check_at(clock: Clock, percent: int) -> dt.datetime | None:
-    """The earliest moment the sweep must look at this complaint again (None: never)."""
+    """The earliest moment the sweep must look at this complaint again (None: never): the
+    holder's warning and deadline, and the promise until its breach is recorded."""
     moments = []
-    if not clock.responded and clock.respond_by and not clock.response_breached:
-        if not clock.response_warned:
-            moments.append(
-                warning_at(clock.respond_by, clock.response_allowed_seconds, percent)
-                or clock.respond_by
-            )
-        moments.append(clock.respond_by)
-    if (
-        not clock.resolved
-        and not clock.paused
-        and clock.resolve_by
-        and not clock.resolution_breached
-    ):
-        if not clock.resolution_warned:
-            moments.append(
-                warning_at(clock.resolve_by, clock.resolution_allowed_seconds, percent)
-                or clock.resolve_by
-            )
-        moments.append(clock.resolve_by)
+    for m in MILESTONES:
+        if _working_pending(clock, m):
+            deadline = clock.working_deadline(m)
+            if not clock.warned(m):
+                moments.append(warning_at(deadline, clock.allowed(m), percent) or deadline)
+            moments.append(deadline)
+        if _promise_pending(clock, m):
+            moments.append(clock.promise(m))
     return min(moments) if moments else None
 
 
 def due_actions(clock: Clock, now: dt.datetime, percent: int) -> list[str]:
-    """What the sweep does now: ``warn_response``, ``warn_resolution``, ``escalate_response``,
-    ``escalate_resolution``, ``breach_response``/``breach_resolution`` (at the top level, where
-    nobody is above: recorded and HQ told once). At most one escalation per run."""
-    actions = []
-    response_open = not clock.responded and clock.respond_by and not clock.response_breached
-    resolution_open = (
-        not clock.resolved
-        and not clock.paused
-        and clock.resolve_by
-        and not clock.resolution_breached
-    )
-    response_due = response_open and clock.respond_by <= now
-    resolution_due = resolution_open and clock.resolve_by <= now
-    if response_due or resolution_due:
-        which = "response" if response_due else "resolution"
+    """What the sweep does now, in this order:
+
+    * ``breach_response`` / ``breach_resolution``: the promise passed unmet (recorded once,
+      whatever the level; counted as breached);
+    * ``escalate_response`` / ``escalate_resolution``: the holder's deadline passed below HQ
+      (at most one escalation per run, the response first);
+    * ``hqmiss_response`` / ``hqmiss_resolution``: HQ's own deadline passed (recorded once,
+      HQ told);
+    * ``warn_response`` / ``warn_resolution``: 80 % of the holder's window has passed (only when
+      nothing above is due for that milestone)."""
+    actions = [
+        f"breach_{m}" for m in MILESTONES if _promise_pending(clock, m) and clock.promise(m) <= now
+    ]
+    due = [m for m in MILESTONES if _working_pending(clock, m) and clock.working_deadline(m) <= now]
+    if due:
         if clock.level >= MAX_LEVEL:
-            if response_due:
-                actions.append("breach_response")
-            if resolution_due:
-                actions.append("breach_resolution")
+            actions += [f"hqmiss_{m}" for m in due]
         else:
-            actions.append(f"escalate_{which}")
+            actions.append(f"escalate_{due[0]}")
         return actions
-    if response_open and not clock.response_warned:
-        warn = warning_at(clock.respond_by, clock.response_allowed_seconds, percent)
-        if warn is not None and warn <= now:
-            actions.append("warn_response")
-    if resolution_open and not clock.resolution_warned:
-        warn = warning_at(clock.resolve_by, clock.resolution_allowed_seconds, percent)
-        if warn is not None and warn <= now:
-            actions.append("warn_resolution")
+    for m in MILESTONES:
+        if _working_pending(clock, m) and not clock.warned(m):
+            warn = warning_at(clock.working_deadline(m), clock.allowed(m), percent)
+            if warn is not None and warn <= now:
+                actions.append(f"warn_{m}")
     return actions
 
 

@@ -44,6 +44,9 @@ SLA_FIELDS = [
     "escalated_at",
     "respond_by",
     "resolve_by",
+    "promise_status",
+    "holder_respond_by",
+    "holder_resolve_by",
     "responded_at",
     "resolved_at",
     "paused_since",
@@ -178,6 +181,11 @@ class ComplaintAdmin(PersonalDataAdminMixin, ServiceActionsMixin, SimpleHistoryA
     service_action_path = "step"
     expected_state_field = "state"
     deny_as_not_found = True
+
+    @admin.display(description=_("promise to the customer"))
+    def promise_status(self, obj):
+        """CMP-03/04: the promise escalation never moves, marked when breached."""
+        return services.promise_text(obj) or "-"
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

@@ -118,6 +118,17 @@ class Complaint(FSMModelMixin, models.Model):
     resolution_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     response_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Escalation gives the new holder internal deadlines (CMP-03: handled as major from the
+    # escalation); respond_by / resolve_by above stay the promise to the customer.
+    holder_respond_by = models.DateTimeField(
+        _("respond by (current holder)"), null=True, blank=True, editable=False
+    )
+    holder_resolve_by = models.DateTimeField(
+        _("solve by (current holder)"), null=True, blank=True, editable=False
+    )
+    holder_paused_seconds = models.PositiveIntegerField(default=0, editable=False)
+    response_hq_missed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_hq_missed_at = models.DateTimeField(null=True, blank=True, editable=False)
     response_breaches = models.PositiveSmallIntegerField(_("response breaches"), default=0)
     resolution_breaches = models.PositiveSmallIntegerField(_("solution breaches"), default=0)
     # When the sweep must look next: the earliest pending warning or deadline; NULL = nothing.

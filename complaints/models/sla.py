@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +12,8 @@ class SlaPolicy(models.Model):
     """CMP-03/04/05: deadlines per (kind, severity), editable by ops staff.
 
     A deadline is either a number of minutes from the start of the clock or "the same day" (the
-    end of the local day on which the clock started; see ``ComplaintSettings.same_day_cutoff``).
+    end of the local day on which the clock started; ``ComplaintSettings.same_day_cutoff``, off by
+    default, may move late intake to the next day).
     Empty means the milestone has no deadline for that kind.
     """
 
@@ -55,10 +55,17 @@ class ComplaintSettings(models.Model):
     reopen_days = models.PositiveSmallIntegerField(
         _("reopen allowed within (days)"), default=7, validators=[MinValueValidator(1)]
     )
+    # CMP-05: "投诉处理需在当天给与业务公司相关人员答复": by default the end of the day received,
+    # whatever the hour; ops may set an earlier cut-off (off by default).
     same_day_cutoff = models.TimeField(
         _("same-day cut-off"),
-        default=datetime.time(22, 0),
-        help_text=_("Received after this local time, a same-day deadline is the next day's end."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Empty (the default): a same-day deadline is the end of the local day the complaint "
+            "was received. Set: received at or after this local time, it is the next day's end."
+        ),
     )
     sweep_batch_size = models.PositiveIntegerField(
         _("sweep batch size"), default=200, validators=[MinValueValidator(1)]

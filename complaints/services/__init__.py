@@ -3,7 +3,7 @@
 from .calls import call_records_import
 from .claims import complaint_claim_decide, complaint_claim_file
 from .common import ComplaintError, TransitionConflict
-from .escalation import complaint_escalate, escalation_target, sla_sweep
+from .escalation import complaint_escalate, escalation_target, promise_text, sla_sweep
 from .followup import (
     measure_done,
     rectification_evaluate,
@@ -93,6 +93,7 @@ __all__ = [
     "score_postings_retry",
     "service_level_day_record",
     "call_records_import",
+    "promise_text",
     "sla_sweep",
     "supervision_check_record",
     "survey_answer",

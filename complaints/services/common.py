@@ -61,12 +61,7 @@ def complaint_save(complaint: Complaint, user, reason: str, fields: list[str]) -
     complaint.save(update_fields=sorted(set(fields)))
 
 
-def policy_for(complaint: Complaint, policies: dict | None = None) -> rules.Policy:
-    """CMP-03: an escalated complaint is handled with the major policy of its kind.
-
-    ``policies`` is a cache the caller keeps for the length of one unit of work (a sweep loads
-    each policy row once, not once per complaint)."""
-    severity = Severity.MAJOR if complaint.escalation_level > 0 else complaint.severity
+def _policy_row(complaint: Complaint, severity: str, policies: dict | None) -> rules.Policy:
     key = (complaint.kind, severity)
     if policies is not None and key in policies:
         return policies[key]
@@ -86,15 +81,48 @@ def policy_for(complaint: Complaint, policies: dict | None = None) -> rules.Poli
     return policy
 
 
+def policy_for(complaint: Complaint, policies: dict | None = None) -> rules.Policy:
+    """CMP-03/04/05: the promise to the customer follows the complaint's own kind and severity
+    (escalation does not change it).
+
+    ``policies`` is a cache the caller keeps for the length of one unit of work (a sweep loads
+    each policy row once, not once per complaint)."""
+    return _policy_row(complaint, complaint.severity, policies)
+
+
+def holder_policy_for(complaint: Complaint, policies: dict | None = None) -> rules.Policy:
+    """CMP-03: an escalated complaint is handled as a major one: the new holder's internal
+    deadlines follow the major policy of its kind."""
+    return _policy_row(complaint, Severity.MAJOR, policies)
+
+
+def holder_started_at(complaint: Complaint):
+    """When the current holder's window started: the escalation, or a later reopening."""
+    if complaint.escalated_at is None:
+        return None
+    return max(complaint.escalated_at, complaint.clock_started_at)
+
+
 def clock_of(complaint: Complaint) -> rules.Clock:
     start = complaint.clock_started_at
+    holder_start = holder_started_at(complaint) if complaint.escalation_level > 0 else None
+    if holder_start is not None and complaint.holder_respond_by is not None:
+        response_allowed = rules.allowed_seconds(holder_start, complaint.holder_respond_by)
+    else:
+        response_allowed = rules.allowed_seconds(start, complaint.respond_by)
+    if holder_start is not None and complaint.holder_resolve_by is not None:
+        resolution_allowed = rules.allowed_seconds(
+            holder_start, complaint.holder_resolve_by, complaint.holder_paused_seconds
+        )
+    else:
+        resolution_allowed = rules.allowed_seconds(
+            start, complaint.resolve_by, complaint.paused_seconds
+        )
     return rules.Clock(
         respond_by=complaint.respond_by,
         resolve_by=complaint.resolve_by,
-        response_allowed_seconds=rules.allowed_seconds(start, complaint.respond_by),
-        resolution_allowed_seconds=rules.allowed_seconds(
-            start, complaint.resolve_by, complaint.paused_seconds
-        ),
+        response_allowed_seconds=response_allowed,
+        resolution_allowed_seconds=resolution_allowed,
         responded=complaint.responded_at is not None,
         resolved=complaint.resolved_at is not None or not complaint.is_open,
         paused=complaint.paused_since is not None,
@@ -103,6 +131,10 @@ def clock_of(complaint: Complaint) -> rules.Clock:
         response_breached=complaint.response_breached_at is not None,
         resolution_breached=complaint.resolution_breached_at is not None,
         level=complaint.escalation_level,
+        holder_respond_by=complaint.holder_respond_by,
+        holder_resolve_by=complaint.holder_resolve_by,
+        response_hq_missed=complaint.response_hq_missed_at is not None,
+        resolution_hq_missed=complaint.resolution_hq_missed_at is not None,
     )
 
 
@@ -122,8 +154,10 @@ def deadlines_recompute(
     restart_at=None,
     policies: dict | None = None,
 ) -> list[str]:
-    """Set respond_by / resolve_by from the policy; ``restart_at`` starts a new clock
-    (escalation). Warnings and breach marks of the old clock are cleared."""
+    """Set the promise (respond_by / resolve_by) from the complaint's own policy, from the start
+    of its clock. ``restart_at`` starts a new promise cycle (a reopened complaint): its
+    warnings and breach marks are cleared, and an escalated complaint's holder gets a new
+    window too. Escalation itself never calls this (see ``holder_deadlines_start``)."""
     cfg = cfg or ComplaintSettings.load()
     changed = ["respond_by", "resolve_by", "clock_started_at", "paused_seconds"]
     if restart_at is not None:
@@ -148,7 +182,41 @@ def deadlines_recompute(
     if complaint.responded_at is None:
         complaint.respond_by = respond_by
     complaint.resolve_by = resolve_by
+    if restart_at is not None and complaint.escalation_level > 0:
+        changed += holder_deadlines_start(complaint, restart_at, cfg, policies=policies)
     return changed + next_check_refresh(complaint, cfg)
+
+
+def holder_deadlines_start(
+    complaint: Complaint,
+    at: dt.datetime,
+    cfg: ComplaintSettings | None = None,
+    *,
+    policies: dict | None = None,
+) -> list[str]:
+    """CMP-03: the (new) holder's internal deadlines, by the major policy from ``at``; their
+    warnings and HQ marks start afresh. The promise (respond_by / resolve_by) is not touched."""
+    cfg = cfg or ComplaintSettings.load()
+    respond_by, resolve_by = rules.deadlines(
+        holder_policy_for(complaint, policies),
+        at,
+        tz=settings.TIME_ZONE,
+        cutoff=cfg.same_day_cutoff,
+    )
+    complaint.holder_respond_by = respond_by if complaint.responded_at is None else None
+    complaint.holder_resolve_by = resolve_by
+    complaint.holder_paused_seconds = 0
+    complaint.response_warned_at = complaint.resolution_warned_at = None
+    complaint.response_hq_missed_at = complaint.resolution_hq_missed_at = None
+    return [
+        "holder_respond_by",
+        "holder_resolve_by",
+        "holder_paused_seconds",
+        "response_warned_at",
+        "resolution_warned_at",
+        "response_hq_missed_at",
+        "resolution_hq_missed_at",
+    ]
 
 
 def pause_start(complaint: Complaint, now: dt.datetime) -> list[str]:
@@ -159,13 +227,22 @@ def pause_start(complaint: Complaint, now: dt.datetime) -> list[str]:
 
 
 def pause_end(complaint: Complaint, now: dt.datetime) -> list[str]:
+    """The pause ends: both solution deadlines (the promise and the holder's) move back by the
+    paused time inside their windows."""
     if complaint.paused_since is None:
         return []
     SlaPause.objects.filter(complaint=complaint, ended_at__isnull=True).update(ended_at=now)
     pauses = list(complaint.pauses.values_list("started_at", "ended_at"))
     complaint.paused_since = None
     complaint.paused_seconds = rules.paused_seconds_between(pauses, complaint.clock_started_at, now)
-    return ["paused_since", *deadlines_recompute(complaint)]
+    fields = ["paused_since"]
+    holder_start = holder_started_at(complaint)
+    if complaint.holder_resolve_by is not None and holder_start is not None:
+        held = rules.paused_seconds_between(pauses, holder_start, now)
+        complaint.holder_resolve_by += dt.timedelta(seconds=held - complaint.holder_paused_seconds)
+        complaint.holder_paused_seconds = held
+        fields += ["holder_resolve_by", "holder_paused_seconds"]
+    return fields + deadlines_recompute(complaint)
 
 
 def now() -> dt.datetime:

@@ -26,6 +26,7 @@ from complaints.models import (
     Escalation,
     EscalationTrigger,
     Level,
+    Milestone,
 )
 
 from .common import (
@@ -33,12 +34,20 @@ from .common import (
     clock_of,
     complaint_lock,
     complaint_save,
-    deadlines_recompute,
+    holder_deadlines_start,
+    holder_started_at,
     next_check_refresh,
     now,
     require_reason,
 )
-from .outbound import complaint_link, staff_notify, status_changed_emit, users_in_groups
+from .outbound import (
+    complaint_link,
+    local_time,
+    notice_language,
+    staff_notify,
+    status_changed_emit,
+    users_in_groups,
+)
 
 logger = logging.getLogger("complaints")
 
@@ -54,6 +63,28 @@ def escalation_target(c: Complaint, to_level: int):
     return named, LEVEL_GROUPS[to_level]
 
 
+def promise_text(c: Complaint) -> str:
+    """The customer's promise as the holder reads it: the deadlines still open, in local time,
+    marked when breached (the notices and the admin's change page show it)."""
+    parts = []
+    for milestone, deadline, breached, done in (
+        (Milestone.RESPONSE, c.respond_by, c.response_breached_at, c.responded_at),
+        (Milestone.RESOLUTION, c.resolve_by, c.resolution_breached_at, c.resolved_at),
+    ):
+        if deadline is None or done is not None:
+            continue
+        text = _("%(milestone)s by %(deadline)s") % {
+            "milestone": Milestone(milestone).label,
+            "deadline": local_time(deadline),
+        }
+        if breached is not None:
+            text = _("%(deadline)s (breached)") % {"deadline": text}
+        parts.append(text)
+    if not parts:
+        return ""
+    return _("Promised to the customer: %(deadlines)s.") % {"deadlines": _("; ").join(parts)}
+
+
 def escalate_locked(
     c: Complaint,
     *,
@@ -65,8 +96,11 @@ def escalate_locked(
     to_level: int | None = None,
     cfg: ComplaintSettings | None = None,
     policies: dict | None = None,
+    extra_fields: list[str] | None = None,
 ) -> Escalation:
-    """Escalate the locked complaint (one level by default): ledger row, new clock, notice."""
+    """Escalate the locked complaint (one level by default): ledger row, the new holder's
+    internal deadlines, notice. The promise to the customer (respond_by / resolve_by) is not
+    moved. ``extra_fields``: fields the caller changed, saved in the same update."""
     to_level = to_level or rules.next_level(c.escalation_level)
     if to_level is None:
         raise ComplaintError(_("The complaint is already at the highest level (HQ)."))
@@ -88,30 +122,33 @@ def escalate_locked(
     c.escalation_level = to_level
     c.escalated_to = named
     c.escalated_at = at
-    fields = ["escalation_level", "escalated_to", "escalated_at"]
+    fields = ["escalation_level", "escalated_to", "escalated_at", *(extra_fields or [])]
     if trigger == EscalationTrigger.RESPONSE_BREACH:
         c.response_breaches += 1
         fields.append("response_breaches")
     elif trigger == EscalationTrigger.RESOLUTION_BREACH:
         c.resolution_breaches += 1
         fields.append("resolution_breaches")
-    fields += deadlines_recompute(c, cfg, restart_at=at, policies=policies)
+    fields += holder_deadlines_start(c, at, cfg, policies=policies)
+    fields += next_check_refresh(c, cfg)
     complaint_save(c, user, f"escalated to level {to_level}: {trigger}", fields)
     recipients = [named.user] if named else users_in_groups(groups)
-    level_name = Level(to_level).label
-    staff_notify(
-        recipients,
-        _("Complaint #%(pk)s escalated to you (%(level)s)") % {"pk": c.pk, "level": level_name},
-        _("%(trigger)s. %(reason)s Respond by %(respond)s, solve by %(resolve)s.")
-        % {
+    with notice_language():
+        level_name = Level(to_level).label
+        body = _("%(trigger)s. %(reason)s Respond by %(respond)s, solve by %(resolve)s.") % {
             "trigger": EscalationTrigger(trigger).label,
             "reason": reason,
-            "respond": c.respond_by or "-",
-            "resolve": c.resolve_by or "-",
-        },
-        link=complaint_link(c),
-        dedupe_key=f"complaint:{c.pk}:escalated:{to_level}",
-    )
+            "respond": local_time(c.holder_respond_by),
+            "resolve": local_time(c.holder_resolve_by),
+        }
+        promise = promise_text(c)
+        staff_notify(
+            recipients,
+            _("Complaint #%(pk)s escalated to you (%(level)s)") % {"pk": c.pk, "level": level_name},
+            f"{body} {promise}".strip(),
+            link=complaint_link(c),
+            dedupe_key=f"complaint:{c.pk}:escalated:{to_level}",
+        )
     return entry
 
 
@@ -137,38 +174,79 @@ def complaint_escalate(complaint, *, user, reason: str, to_level: int | None = N
     return c
 
 
+def _holder_recipients(c: Complaint) -> list:
+    holder = c.escalated_to or (c.assigned_agent if c.escalation_level == 0 else None)
+    if holder is not None:
+        return [holder.user]
+    return users_in_groups(LEVEL_GROUPS[max(1, c.escalation_level)])
+
+
+def _window_key(c: Complaint) -> int:
+    """One warning per milestone per holder window (a new holder is warned afresh)."""
+    started = holder_started_at(c) if c.escalation_level > 0 else None
+    return int((started or c.clock_started_at).timestamp())
+
+
 def _warn(c: Complaint, milestone: str, at: dt.datetime) -> None:
-    holder = c.escalated_to or c.assigned_agent
-    recipients = [holder.user] if holder else users_in_groups(LEVEL_GROUPS[1])
-    deadline = c.respond_by if milestone == "response" else c.resolve_by
-    staff_notify(
-        recipients,
-        _("Complaint #%(pk)s: %(milestone)s due at %(deadline)s")
-        % {"pk": c.pk, "milestone": milestone, "deadline": deadline},
-        _("Most of the time allowed has passed; act before the deadline or it escalates."),
-        link=complaint_link(c),
-        dedupe_key=f"complaint:{c.pk}:warn:{milestone}:{int(c.clock_started_at.timestamp())}",
-    )
+    deadline = clock_of(c).working_deadline(milestone)
+    with notice_language():
+        staff_notify(
+            _holder_recipients(c),
+            _("Complaint #%(pk)s: %(milestone)s due at %(deadline)s")
+            % {
+                "pk": c.pk,
+                "milestone": Milestone(milestone).label,
+                "deadline": local_time(deadline),
+            },
+            _("Most of the time allowed has passed; act before the deadline or it escalates."),
+            link=complaint_link(c),
+            dedupe_key=f"complaint:{c.pk}:warn:{milestone}:{_window_key(c)}",
+        )
 
 
-def _breach_at_top(c: Complaint, milestone: str, at: dt.datetime) -> list[str]:
+def _promise_breach(c: Complaint, milestone: str, at: dt.datetime, *, notify: bool) -> list[str]:
+    """CMP-03/04/05: the promise to the customer passed unmet: recorded once (shown and
+    counted as breached); the holder is told unless an escalation notice in the same step
+    already says so."""
+    setattr(c, f"{milestone}_breached_at", at)
+    if notify:
+        deadline = c.respond_by if milestone == Milestone.RESPONSE else c.resolve_by
+        with notice_language():
+            staff_notify(
+                _holder_recipients(c),
+                _("Complaint #%(pk)s breached: %(milestone)s was promised by %(deadline)s")
+                % {
+                    "pk": c.pk,
+                    "milestone": Milestone(milestone).label,
+                    "deadline": local_time(deadline),
+                },
+                promise_text(c),
+                link=complaint_link(c),
+                dedupe_key=f"complaint:{c.pk}:breach:{milestone}:{int(deadline.timestamp())}",
+            )
+    return [f"{milestone}_breached_at"]
+
+
+def _hq_missed(c: Complaint, milestone: str, at: dt.datetime) -> list[str]:
+    """At HQ (nobody above), HQ's own deadline passed: recorded once and HQ told."""
     if milestone == "response":
-        c.response_breached_at, c.response_breaches = at, c.response_breaches + 1
-        fields = ["response_breached_at", "response_breaches"]
+        c.response_hq_missed_at, c.response_breaches = at, c.response_breaches + 1
+        fields = ["response_hq_missed_at", "response_breaches"]
     else:
-        c.resolution_breached_at, c.resolution_breaches = at, c.resolution_breaches + 1
-        fields = ["resolution_breached_at", "resolution_breaches"]
+        c.resolution_hq_missed_at, c.resolution_breaches = at, c.resolution_breaches + 1
+        fields = ["resolution_hq_missed_at", "resolution_breaches"]
     recipients = users_in_groups(LEVEL_GROUPS[rules.MAX_LEVEL])
     if c.escalated_to is not None:
         recipients.append(c.escalated_to.user)
-    staff_notify(
-        recipients,
-        _("Complaint #%(pk)s missed its %(milestone)s deadline at HQ level")
-        % {"pk": c.pk, "milestone": milestone},
-        "",
-        link=complaint_link(c),
-        dedupe_key=f"complaint:{c.pk}:breach:{milestone}:{int(c.clock_started_at.timestamp())}",
-    )
+    with notice_language():
+        staff_notify(
+            recipients,
+            _("Complaint #%(pk)s missed its %(milestone)s deadline at HQ level")
+            % {"pk": c.pk, "milestone": Milestone(milestone).label},
+            promise_text(c),
+            link=complaint_link(c),
+            dedupe_key=f"complaint:{c.pk}:hq-missed:{milestone}:{_window_key(c)}",
+        )
     return fields
 
 
@@ -195,31 +273,36 @@ def sweep_one(c: Complaint, at: dt.datetime, ctx: SweepContext) -> list[str]:
     """Act on one locked complaint; returns the actions taken."""
     cfg = ctx.cfg
     actions = rules.due_actions(clock_of(c), at, cfg.warning_percent) if c.is_open else []
+    escalation = next((a for a in actions if a.startswith("escalate_")), None)
     fields: list[str] = []
     for action in actions:
         kind, milestone = action.split("_", 1)
-        if kind == "warn":
+        if kind == "breach":
+            fields += _promise_breach(c, milestone, at, notify=escalation is None)
+        elif kind == "hqmiss":
+            fields += _hq_missed(c, milestone, at)
+        elif kind == "warn":
             setattr(c, f"{milestone}_warned_at", at)
             fields.append(f"{milestone}_warned_at")
             _warn(c, milestone, at)
-        elif kind == "breach":
-            fields += _breach_at_top(c, milestone, at)
-        else:
-            trigger = f"{milestone}_breach"
-            deadline = c.respond_by if milestone == "response" else c.resolve_by
-            escalate_locked(
-                c,
-                trigger=trigger,
-                user=None,
-                reason=str(EscalationTrigger(trigger).label),
-                at=at,
-                deadline=deadline,
-                cfg=cfg,
-                policies=ctx.policies,
-            )
-            status_changed_emit(c, endpoints=ctx.endpoints_of(c))
-    escalated = any(a.startswith("escalate") for a in actions)
-    if fields or not escalated:
+    if escalation is not None:
+        milestone = escalation.split("_", 1)[1]
+        trigger = f"{milestone}_breach"
+        with notice_language():
+            reason = str(EscalationTrigger(trigger).label)
+        escalate_locked(
+            c,
+            trigger=trigger,
+            user=None,
+            reason=reason,
+            at=at,
+            deadline=clock_of(c).working_deadline(milestone),
+            cfg=cfg,
+            policies=ctx.policies,
+            extra_fields=fields,
+        )
+        status_changed_emit(c, endpoints=ctx.endpoints_of(c))
+    else:
         fields += next_check_refresh(c, cfg)
         complaint_save(c, None, ",".join(actions) or "sla check", fields)
     return actions
@@ -254,8 +337,15 @@ def sla_sweep(*, at: dt.datetime | None = None, batch_size: int | None = None) -
     (logged, retried by the next sweep) neither rolls back nor holds up the others."""
     ctx = SweepContext(cfg=ComplaintSettings.load())
     batch_size = batch_size or ctx.cfg.sweep_batch_size
-    counts = {"checked": 0, "warned": 0, "escalated": 0, "breached": 0, "failed": 0}
-    key = {"warn": "warned", "escalate": "escalated", "breach": "breached"}
+    counts = {
+        "checked": 0,
+        "warned": 0,
+        "escalated": 0,
+        "breached": 0,
+        "hq_missed": 0,
+        "failed": 0,
+    }
+    key = {"warn": "warned", "escalate": "escalated", "breach": "breached", "hqmiss": "hq_missed"}
     failed: set[int] = set()
     for _batch in range(ctx.cfg.sweep_max_batches):
         moment = at or now()

@@ -30,6 +30,7 @@ from .common import (
     complaint_lock,
     complaint_save,
     deadlines_recompute,
+    holder_deadlines_start,
     next_check_refresh,
     now,
     pause_end,
@@ -99,10 +100,12 @@ def complaint_create(
 
 
 def _milestone_record(complaint: Complaint, milestone: str, due_at, at) -> SlaMilestone:
-    breaches = (
-        complaint.response_breaches
+    """CMP-03/04: measured against the promise to the customer (``due_at``), which escalation
+    never moves; a holder missing only an internal deadline does not make it breached."""
+    breached = (
+        complaint.response_breached_at
         if milestone == Milestone.RESPONSE
-        else complaint.resolution_breaches
+        else complaint.resolution_breached_at
     )
     paused = complaint.paused_seconds if milestone == Milestone.RESOLUTION else 0
     return SlaMilestone.objects.create(
@@ -111,7 +114,7 @@ def _milestone_record(complaint: Complaint, milestone: str, due_at, at) -> SlaMi
         due_at=due_at,
         done_at=at,
         minutes_taken=rules.active_minutes(complaint.received_at, at, paused),
-        met=breaches == 0 and (due_at is None or at <= due_at),
+        met=breached is None and (due_at is None or at <= due_at),
     )
 
 
@@ -244,7 +247,9 @@ def complaint_feedback_record(
                     at=at,
                 )
             else:
-                complaint_save(c, user, "reopened", deadlines_recompute(c, restart_at=at))
+                # At HQ: HQ gets a new window of its own; the customer's promise stays.
+                fields = holder_deadlines_start(c, at) + next_check_refresh(c)
+                complaint_save(c, user, "reopened at HQ level", fields)
         status_changed_emit(c)
     return c
 

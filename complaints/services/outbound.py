@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from complaints.models import Complaint
 
@@ -65,3 +68,19 @@ def staff_notify(users, subject: str, body: str, *, link: str, dedupe_key: str) 
 
 def complaint_link(c: Complaint) -> str:
     return f"/admin/complaints/complaint/{c.pk}/change/"
+
+
+def local_time(value) -> str:
+    """A deadline as staff read it: local time (``TIME_ZONE``, Asia/Shanghai), to the minute,
+    no offset or microseconds; ``-`` when there is none."""
+    if value is None:
+        return "-"
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M")
+
+
+def notice_language():
+    """Staff notices are written in the staff's UI language (``LANGUAGE_CODE``, Simplified
+    Chinese), whoever or whatever triggered them (a worker has no request language; a person
+    using the English UI escalating to a colleague must not send English). No per-person
+    language is stored, so this is the one language every recipient reads."""
+    return translation.override(settings.LANGUAGE_CODE)

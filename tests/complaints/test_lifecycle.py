@@ -215,8 +215,9 @@ def test_reopen_within_days_only(org):
 
 
 def test_rejected_solution_reopens_and_escalates(org):
-    """CMP-07: the customer rejects → back to investigation, escalated to the agent's supervisor
-    with a new major clock."""
+    """CMP-07, CMP-04: the customer rejects → back to investigation, escalated to the agent's
+    supervisor, who gets 4 h of their own (a major clock from the rejection); the promised
+    solution stays 12 h from receipt plus the hour the customer took to answer."""
     user = org.agent.user
     with time_machine.travel(T0, tick=False):
         c = complaint_new(user, assigned_agent=org.agent)
@@ -224,7 +225,10 @@ def test_rejected_solution_reopens_and_escalates(org):
     with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
         c = complaint_feedback_record(c, user=user, accepted=False, comment="补偿太少")
     assert (c.state, c.escalation_level, c.escalated_to) == (State.INVESTIGATING, 1, org.supervisor)
-    assert c.resolve_by == T0 + dt.timedelta(hours=5)
+    assert (c.resolve_by, c.holder_resolve_by) == (
+        T0 + dt.timedelta(hours=13),
+        T0 + dt.timedelta(hours=5),
+    )
     assert c.escalations.get().trigger == "feedback_rejected"
     assert org.supervisor.user.notifications.count() == 1
 

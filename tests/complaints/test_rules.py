@@ -133,7 +133,14 @@ def test_next_check_is_earliest_pending_warning_or_deadline():
     ) == T0 + dt.timedelta(minutes=240)
     assert rules.next_check_at(clock(responded=True, paused=True), 80) is None
     assert rules.next_check_at(clock(responded=True, resolved=True), 80) is None
-    assert rules.next_check_at(clock(response_breached=True, resolution_breached=True), 80) is None
+    done_at_hq = clock(
+        level=3,
+        response_breached=True,
+        resolution_breached=True,
+        response_hq_missed=True,
+        resolution_hq_missed=True,
+    )
+    assert rules.next_check_at(done_at_hq, 80) is None
 
 
 @pytest.mark.parametrize(
@@ -142,19 +149,32 @@ def test_next_check_is_earliest_pending_warning_or_deadline():
         (10, {}, []),
         (24, {}, ["warn_response"]),
         (24, {"response_warned": True}, []),
-        (30, {"response_warned": True}, ["escalate_response"]),
-        (30, {}, ["escalate_response"]),
+        (30, {"response_warned": True}, ["breach_response", "escalate_response"]),
+        (30, {}, ["breach_response", "escalate_response"]),
         (192, {"responded": True}, ["warn_resolution"]),
-        (240, {"responded": True, "resolution_warned": True}, ["escalate_resolution"]),
+        (
+            240,
+            {"responded": True, "resolution_warned": True},
+            ["breach_resolution", "escalate_resolution"],
+        ),
         (240, {"responded": True, "paused": True}, []),
-        (240, {"level": 3}, ["breach_response", "breach_resolution"]),
-        (240, {"level": 3, "response_breached": True}, ["breach_resolution"]),
-        (240, {"level": 2}, ["escalate_response"]),
+        (
+            240,
+            {"level": 3},
+            ["breach_response", "breach_resolution", "hqmiss_response", "hqmiss_resolution"],
+        ),
+        (
+            240,
+            {"level": 3, "response_breached": True},
+            ["breach_resolution", "hqmiss_response", "hqmiss_resolution"],
+        ),
+        (240, {"level": 2}, ["breach_response", "breach_resolution", "escalate_response"]),
         (999, {"responded": True, "resolved": True}, []),
     ],
 )
 def test_due_actions(minutes, kw, expected):
-    """CMP-03: warn at 80%, escalate one level at the deadline, at HQ level record the breach."""
+    """CMP-03: warn at 80%, escalate one level at the deadline, record the promise's breach
+    when it passes; at HQ level record that HQ's deadline passed too."""
     assert rules.due_actions(clock(**kw), T0 + dt.timedelta(minutes=minutes), 80) == expected
 
 
@@ -188,3 +208,51 @@ def test_levels_reopen_and_rates():
     assert rules.target_met(None, Decimal("98")) is None
     assert rules.average([5, 4, 4]) == Decimal("4.33")
     assert rules.average([]) is None
+
+
+HOLDER = {
+    "level": 1,
+    "holder_respond_by": T0 + dt.timedelta(minutes=60),
+    "holder_resolve_by": T0 + dt.timedelta(minutes=270),
+    "response_breached": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("minutes", "kw", "expected"),
+    [
+        # Escalated at +30 (promise breached then): the holder is warned at 80% of their own
+        # 30 minutes and escalated at their own deadline; the promise is not acted on again.
+        (53, {}, []),
+        (54, {}, ["warn_response"]),
+        (60, {"response_warned": True}, ["escalate_response"]),
+        # The promised solution (240) passes before the holder's (270): recorded, no escalation.
+        (240, {"responded": True}, ["breach_resolution", "warn_resolution"]),
+        (240, {"responded": True, "resolution_warned": True}, ["breach_resolution"]),
+        (
+            270,
+            {"responded": True, "resolution_breached": True, "resolution_warned": True},
+            ["escalate_resolution"],
+        ),
+        # At HQ, HQ's own deadline passing is recorded once.
+        (60, {"level": 3, "response_warned": True}, ["hqmiss_response"]),
+        (60, {"level": 3, "response_hq_missed": True}, []),
+    ],
+)
+def test_holder_deadlines_drive_escalation_and_the_promise_is_recorded(minutes, kw, expected):
+    """CMP-03, CMP-04: after an escalation the new holder's internal deadlines drive the next
+    escalation; the promise to the customer keeps its own time and is recorded as breached
+    once when it passes, whichever of the two comes first."""
+    c = clock(**{**HOLDER, "response_allowed_seconds": 1800, **kw})
+    assert rules.due_actions(c, T0 + dt.timedelta(minutes=minutes), 80) == expected
+
+
+def test_next_check_includes_the_promise_until_its_breach_is_recorded():
+    """CMP-03, CMP-04: a holder whose own solution deadline (270) is later than the promise
+    (240) is still looked at when the promise passes, and no more once it is recorded."""
+    c = clock(**{**HOLDER, "responded": True, "resolution_warned": True})
+    assert rules.next_check_at(c, 80) == T0 + dt.timedelta(minutes=240)
+    recorded = clock(
+        **{**HOLDER, "responded": True, "resolution_warned": True, "resolution_breached": True}
+    )
+    assert rules.next_check_at(recorded, 80) == T0 + dt.timedelta(minutes=270)
