@@ -8,7 +8,11 @@ class CourierConfig(AppConfig):
     verbose_name = _("Shipments and partners")
 
     def ready(self):
-        from courier.core.fastwrite import fence_check, history_descriptor_speedup_install
+        from courier.core.fastwrite import (
+            fence_check,
+            fsm_migration_speedup_install,
+            history_descriptor_speedup_install,
+        )
 
         checks.register(fence_check)
 
@@ -16,6 +20,7 @@ class CourierConfig(AppConfig):
 
         deploy_checks_register()
         history_descriptor_speedup_install()
+        fsm_migration_speedup_install()
 
         # DLV-06: an open statement dispute holds its shipments' orders from anonymisation.
         from courier.finance.selectors import retention_holds as finance_holds

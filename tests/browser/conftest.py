@@ -23,10 +23,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# themselves (reading what a flow changed) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The default UI language, as a browser set to Chinese asks for it.
 LOCALE = "zh-CN"
@@ -62,12 +58,19 @@ def browser():
     path = chromium_path()
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # themselves (reading what a flow changed) are still synchronous and safe. Set only while
+    # browser tests run: a subprocess of another test (``check --deploy``) must not inherit it.
+    env = pytest.MonkeyPatch()
+    env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
     with sync_playwright() as pw:
         instance = pw.chromium.launch(
             executable_path=path, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         yield instance
         instance.close()
+    env.undo()
 
 
 def _pristine_copy(keepdb: bool):

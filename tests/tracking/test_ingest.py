@@ -190,8 +190,9 @@ def test_batch_queries_do_not_grow_with_its_size(api, partner, make_shipment):
     def counted(ctx):
         # SQLite splits one INSERT into chunks of 999 variables; PostgreSQL sends one.
         sqlite_chunks = connection.vendor == "sqlite"
+        # The logged COPY ends with its row count ("-- 200 rows"): the statement is the same.
         return [
-            q["sql"].split(" ")[0] + q["sql"].partition("FROM")[2][:30]
+            q["sql"].split(" ")[0] + q["sql"].split(" -- ")[0].partition("FROM")[2][:30]
             for q in ctx.captured_queries
             if not (sqlite_chunks and q["sql"].startswith('INSERT INTO "tracking_trackingevent"'))
         ]
