@@ -5,11 +5,13 @@ guard (conftest) fails a test on any console error, failed request or off-site r
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from complaints.models import Complaint, Escalation
 from courier.core.models import ReportRun
@@ -132,6 +134,11 @@ def test_month_settled_computed_submitted_and_approved(open_as, shot):
     """SCR-04, SCR-07: the supervisor computes last month's settlement from the department
     board and submits it; the manager approves and freezes it."""
     settlement = Settlement.objects.get(state="open")
+    # SCR-07: a month is settled on or after the day before its payday. The flow plays that
+    # day: the period's payday is tomorrow (the demo's month is otherwise closed on the 9th).
+    Settlement.objects.filter(pk=settlement.pk).update(
+        payday=timezone.localdate() + dt.timedelta(days=1)
+    )
     month = f"{settlement.month:%Y-%m}"
     page = open_as("supervisor")
     page.goto(f"/scoring/board/?department={settlement.department_id}&month={month}")
