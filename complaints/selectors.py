@@ -453,11 +453,19 @@ def rectification_effects(since: dt.datetime, until: dt.datetime) -> list[dict]:
     return out
 
 
-def breaches_by_cause(since: dt.datetime, until: dt.datetime) -> list[dict]:
+def _in_departments(milestones, department_ids):
+    """Milestones of complaints assigned to an agent of ``department_ids`` (``None``: all)."""
+    if department_ids is None:
+        return milestones
+    return milestones.filter(complaint__assigned_agent__department_id__in=department_ids)
+
+
+def breaches_by_cause(since: dt.datetime, until: dt.datetime, department_ids=None) -> list[dict]:
     """RPT-03 charts: milestones breached in ``[since, until)`` per complaint category and
-    milestone, most first. One query."""
+    milestone, most first; only ``department_ids``' agents' complaints when given. One query."""
+    milestones = SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until, met=False)
     rows = (
-        SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until, met=False)
+        _in_departments(milestones, department_ids)
         .exclude(complaint__partner__is_sandbox=True)
         .order_by()
         .values("complaint__category", "milestone")
@@ -477,14 +485,16 @@ def breaches_by_cause(since: dt.datetime, until: dt.datetime) -> list[dict]:
     return out
 
 
-def sla_by_day(start: dt.date, end: dt.date) -> dict:
+def sla_by_day(start: dt.date, end: dt.date, department_ids=None) -> dict:
     """RPT-03 trend: milestones done per local day and milestone, met and total, sandbox
-    left out: ``{(day, milestone): {"met": n, "total": n}}``. One query."""
+    left out, only ``department_ids``' agents' complaints when given:
+    ``{(day, milestone): {"met": n, "total": n}}``. One query."""
     tz = _local_tz()
     since = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    milestones = SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until)
     rows = (
-        SlaMilestone.objects.filter(done_at__gte=since, done_at__lt=until)
+        _in_departments(milestones, department_ids)
         .exclude(complaint__partner__is_sandbox=True)
         .annotate(day=TruncDate("done_at", tzinfo=tz))
         .order_by()

@@ -65,9 +65,8 @@ def reports(request):
     now = timezone.now()
     end = selectors.local_date(now)
     start = end - timedelta(days=selectors.CHART_DAYS - 1)
-    scope = (
-        None if role == selectors.SUPERVISOR else staffing_selectors.department_scope(request.user)
-    )
+    # A supervisor sees their own branch; the manager and HQ every branch (None).
+    scope = staffing_selectors.department_scope(request.user)
     figures = selectors.report_charts(start, end, scope)
     labels = [f"{d:%m-%d}" for d in figures["days"]]
     trend = figures["trend"]

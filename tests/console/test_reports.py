@@ -394,3 +394,36 @@ def test_reports_are_scheduled_by_beat(org):
         "complaints.rectification_effects": "console-report-rectification",
     }
     assert Group.objects.filter(name__in=["supervisor", "manager", "hq"]).count() == 3
+
+
+def test_report_page_shows_a_supervisor_their_own_branch_only(branches, clock):
+    """RPT-02/03: on /reports/ a supervisor reads their own branch's figures (trend, breaches by
+    cause, branch bars), the manager every branch's."""
+    from django.test import Client
+
+    from courier.console import selectors
+
+    org = branches
+    milestone(complaint(org.agent), "response", done_at=NOW - 60 * M)
+    milestone(
+        complaint(org.sz_agent, category="damage"), "response", done_at=NOW - 9 * M, late_minutes=5
+    )
+    milestone(complaint(org.sz_agent), "response", done_at=NOW - 8 * M)
+    own = frozenset({org.agent.department_id})
+    figures = selectors.report_charts(TODAY, TODAY, own)
+    assert figures["trend"][0]["response"] == 100.0
+    assert figures["causes"] == []
+    assert [b["department"].pk for b in figures["branches"]] == [org.agent.department_id]
+    every = selectors.report_charts(TODAY, TODAY)
+    assert every["trend"][0]["response"] == pytest.approx(200 / 3)
+    assert [(c["category"], c["breached"]) for c in every["causes"]] == [("damage", 1)]
+
+    def seen(who):
+        c = Client(HTTP_ACCEPT_LANGUAGE="en")
+        c.force_login(who.user)
+        return c.get("/reports/").context["figures"]
+
+    mine = seen(org.supervisor)
+    assert [b["department"].pk for b in mine["branches"]] == [org.agent.department_id]
+    assert mine["causes"] == []
+    assert len(seen(org.manager)["branches"]) == 2
