@@ -55,6 +55,7 @@ def milestone_label(milestone: str) -> str:
         ("rate", _("Met %")),
     ],
     parameters=PERIOD,
+    readers=("supervisor", "manager", "hq"),
 )
 def sla_compliance(*, start=None, end=None):
     """RPT-03: first response and solution separately; per agent, then each team's and
@@ -119,6 +120,7 @@ def sla_compliance(*, start=None, end=None):
         ("why", _("Why")),
     ],
     parameters=PERIOD,
+    readers=("supervisor", "manager", "hq"),
 )
 def sla_breaches(*, start=None, end=None):
     for r in selectors.sla_breaches(*period(start, end)):
@@ -149,6 +151,7 @@ def sla_breaches(*, start=None, end=None):
         ("response_rate", _("Response rate")),
     ],
     parameters=PERIOD,
+    readers=("manager", "hq"),
 )
 def satisfaction(*, start=None, end=None):
     """CMP-13: surveys answered in the period (the last 7 days without dates), per agent and
@@ -190,6 +193,7 @@ def satisfaction(*, start=None, end=None):
         ("process_improvement", _("Process improvement")),
     ],
     parameters=PERIOD,
+    readers=("manager", "hq"),
 )
 def rectification_effects(*, start=None, end=None):
     for r in selectors.rectification_effects(*period(start, end, WEEK)):
@@ -225,6 +229,7 @@ def rectification_effects(*, start=None, end=None):
         ("correction", _("Corrected by hand because")),
     ],
     parameters=PERIOD,
+    readers=("manager", "hq"),
 )
 def service_levels(*, start=None, end=None):
     end = end or timezone.localdate()

@@ -27,6 +27,7 @@ from complaints.models import (
 )
 from complaints.selectors import survey_is_bad_review_of_agent, survey_results
 from courier.core.admin.history import ChangeReasonMixin
+from courier.core.admin.masking import PersonalDataAdminMixin
 from courier.core.admin.paginators import EstimatedCountPaginator
 from courier.core.admin.workflow import (
     ServiceAction,
@@ -34,6 +35,7 @@ from courier.core.admin.workflow import (
     ServiceErrorsAsMessages,
     fsm_transition_possible,
 )
+from courier.core.masking import PHONE
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -302,8 +304,11 @@ class ServiceLevelDayAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
 
 
 @admin.register(CallRecord)
-class CallRecordAdmin(ReadOnlyAdmin):
-    """CMP-12: the phone system's call records, imported (never typed); read-only."""
+class CallRecordAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
+    """CMP-12: the phone system's call records, imported (never typed); read-only. The answer
+    rate needs only the moments, so the caller's number is always masked here (ORG-03)."""
+
+    personal_fields = {"caller": PHONE}
 
     list_display = ["call_id", "started_at", "answered_at", "extension", "source_file"]
     list_filter = [("answered_at", admin.EmptyFieldListFilter)]

@@ -345,13 +345,16 @@ def platform_case_close(case: PlatformCase, *, user, outcome: str) -> PlatformCa
 def platform_case_recover(
     case: PlatformCase, *, user, condition: str, note: str = ""
 ) -> PlatformCase:
-    """A9 cancelled: the goods were recovered, or the customer paid the goods' full price."""
+    """A9 cancelled: the goods were recovered, or the customer paid the goods' full price.
+    The supervisor line records it, never the after-sales owner A9 was recorded against."""
     from staffing.services.scoring import ScoringError
     from staffing.services.scoring_cancel import score_event_reverse_by_condition
 
-    _require(user, P_HANDLE)
+    _require(user, P_REVIEW)
     with transaction.atomic():
         locked = PlatformCase.objects.select_for_update().get(pk=case.pk)
+        if locked.owner_id is not None and locked.owner_id == getattr(_employee(user), "pk", None):
+            raise PermissionRefused(_("The person A9 was recorded against cannot cancel it."))
         if locked.outcome != PlatformCase.Outcome.REFUND_AUTO:
             raise StateConflict(_("Only an automatic refund without the goods can be recovered."))
         if locked.recovered_at is not None:
@@ -380,7 +383,11 @@ def platform_case_steps_available(case: PlatformCase, user) -> set[str]:
         if user.has_perm(P_REVIEW):
             names |= {"remind", "close"}
         return names
-    if case.outcome == PlatformCase.Outcome.REFUND_AUTO and case.recovered_at is None:
+    if (
+        case.outcome == PlatformCase.Outcome.REFUND_AUTO
+        and case.recovered_at is None
+        and user.has_perm(P_REVIEW)
+    ):
         return {"recover"}
     return set()
 

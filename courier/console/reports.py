@@ -35,6 +35,7 @@ def pct(part: int, whole: int) -> str:
         ("note", _("Note")),
     ],
     parameters={"day": "date"},
+    readers=("supervisor", "platform_supervisor", "manager"),
 )
 def daily_operations(*, day=None):
     """RPT-01/INC-02, one local day: the exceptions (each incident, the pre-handled ones only
@@ -158,6 +159,7 @@ def _rate(cell) -> str:
         ("settlement", _("Settlement")),
     ],
     parameters={"start": "date", "end": "date"},
+    readers=("manager", "hq"),
 )
 def branch_matrix(*, start=None, end=None):
     """RPT-02: one row per branch and day (``start``..``end``; the last 7 days to today

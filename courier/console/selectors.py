@@ -345,10 +345,11 @@ def report_charts(start: dt.date, end: dt.date, department_ids=None) -> dict:
     return {"days": days, "trend": trend, "causes": causes, "branches": branches}
 
 
-def report_runs_latest(limit: int = RUNS_LISTED) -> list:
-    """The latest stored report runs (one query)."""
+def report_runs_latest(user, limit: int = RUNS_LISTED) -> list:
+    """The latest stored runs of the reports ``user`` reads (two queries: the user's groups,
+    the runs)."""
     from courier.core.models import ReportRun
+    from courier.core.reports import report_runs_readable
 
-    return list(
-        ReportRun.objects.select_related("created_by").order_by("-created_at", "-id")[:limit]
-    )
+    runs = report_runs_readable(user, ReportRun.objects.select_related("created_by"))
+    return list(runs.order_by("-created_at", "-id")[:limit])

@@ -83,7 +83,7 @@ def reports(request):
         "title": _("Reports"),
         "figures": figures,
         "causes": causes,
-        "runs": selectors.report_runs_latest(),
+        "runs": selectors.report_runs_latest(request.user),
         "sla_chart": charts.line_chart(
             "chart-sla-trend",
             _("Complaint SLA met, per day (%)"),

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from complaints.services import call_records_import
-from courier.console.services import REPORT_READERS, report_send
+from courier.console.services import REPORTS_SENT, report_send
 from courier.core.models import ReportRun
 
 DEMO_JOB = "demo"
@@ -31,7 +31,7 @@ def reports_ensure(cast, clock) -> list:
     if not CallRecord.objects.filter(call_id__startswith=f"DEMO-{clock.today:%Y%m%d}-").exists():
         call_records_import(user=cast.admin, content=_calls_csv(clock), filename="demo-calls.csv")
     runs = []
-    for name in REPORT_READERS:
+    for name in REPORTS_SENT:
         done = ReportRun.objects.filter(
             report=name, job=DEMO_JOB, data_as_of__date__gte=clock.today - dt.timedelta(days=1)
         ).exists()

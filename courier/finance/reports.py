@@ -21,6 +21,7 @@ from courier.finance.models import Statement
         ("answer", _("Answer")),
     ],
     parameters={"statement": "int"},
+    readers=("finance", "manager", "hq"),
 )
 def statement_lines(*, statement=None):
     """FIN-03: the lines of one statement (by id), as issued."""
@@ -34,6 +35,7 @@ def statement_lines(*, statement=None):
     title=_("Receivables ageing"),
     columns=[("partner", _("Partner")), ("bucket", _("Days overdue")), ("amount", _("Amount"))],
     parameters={"as_of": "date"},
+    readers=("finance", "manager", "hq"),
 )
 def receivables_ageing(*, as_of=None):
     """FIN-03/07: open receivables per partner and ageing bucket."""

@@ -149,8 +149,8 @@ def test_survey_results_page_and_bad_review_action(org, client):
 
 
 def test_call_record_import_page(org, client):
-    """CMP-12: hotline call records imported from a CSV in the admin; the service-level list
-    shows the 30-day answer rate measured from them."""
+    """CMP-12, ORG-03: hotline call records imported from a CSV in the admin; the service-level
+    list shows the 30-day answer rate measured from them; a record's page masks the caller."""
     import datetime as dt
 
     from django.utils import timezone
@@ -174,6 +174,9 @@ def test_call_record_import_page(org, client):
     response = client.post("/admin/complaints/callrecord/import/", {"file": again})
     assert response.status_code == 200
     assert CallRecord.objects.count() == 100
+    page = client.get(f"/admin/complaints/callrecord/{CallRecord.objects.get(call_id='C001').pk}/")
+    assert page.status_code == 200
+    assert "1380000001" not in page.content.decode()  # ORG-03: the caller is masked
 
 
 def test_admin_verdict_and_work_order_pages(org, client):

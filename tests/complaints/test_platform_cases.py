@@ -15,6 +15,7 @@ from complaints.services.platform_cases import (
     platform_case_handle,
     platform_case_recover,
     platform_case_remind,
+    platform_case_steps_available,
     platform_cases_import,
     review_queue,
 )
@@ -152,7 +153,8 @@ def test_dispute_lost_after_a_timely_reminder_costs_after_sales_a8(org):
 
 def test_auto_refund_costs_a9_cancelled_when_the_customer_pays_full_price(org):
     """A9, CMP-14: a refund that went through automatically costs the owner A9 (−3); when the
-    customer later pays the goods' full price A9 is reversed; a second recovery is refused."""
+    customer later pays the goods' full price A9 is reversed by the supervisor (never by the
+    owner it was recorded against); a second recovery is refused."""
     case = platform_case_add(
         user=org.supervisor.user,
         kind="refund",
@@ -167,18 +169,23 @@ def test_auto_refund_costs_a9_cancelled_when_the_customer_pays_full_price(org):
     platform_case_close(case, user=org.supervisor.user, outcome="refund_auto")
     a9 = ScoreEvent.objects.get()
     assert (a9.employee, a9.rule.code, a9.points) == (org.senior, "A9", -3)
+    assert platform_case_steps_available(case, org.senior.user) == set()
+    assert platform_case_steps_available(case, org.supervisor.user) == {"recover"}
+    with pytest.raises(PermissionRefused):
+        platform_case_recover(case, user=org.senior.user, condition="full_price_paid")
+    assert not ScoreEvent.objects.filter(kind="reversal").exists()
     with pytest.raises(ComplaintError) as info:
-        platform_case_recover(case, user=org.senior.user, condition="half_freight_paid")
+        platform_case_recover(case, user=org.supervisor.user, condition="half_freight_paid")
     assert info.value.message_dict == {
         "condition": ["Rule A9 is not cancelled by “half_freight_paid”."]
     }
-    case = platform_case_recover(case, user=org.senior.user, condition="full_price_paid")
+    case = platform_case_recover(case, user=org.supervisor.user, condition="full_price_paid")
     reversal = ScoreEvent.objects.get(kind="reversal")
     assert (reversal.reverses, reversal.points) == (a9, 3)
     assert reversal.reason == "A9 cancelled: 客户愿意补给我们商品全额"
     assert case.recovered_condition == "full_price_paid"
     with pytest.raises(StateConflict):
-        platform_case_recover(case, user=org.senior.user, condition="goods_recovered")
+        platform_case_recover(case, user=org.supervisor.user, condition="goods_recovered")
 
 
 def test_handled_in_time_costs_nothing_and_closed_case_is_final(org):

@@ -427,3 +427,38 @@ def test_report_page_shows_a_supervisor_their_own_branch_only(branches, clock):
     assert [b["department"].pk for b in mine["branches"]] == [org.agent.department_id]
     assert mine["causes"] == []
     assert len(seen(org.manager)["branches"]) == 2
+
+
+def test_a_scheduled_report_is_sent_once_a_day(org, clock):
+    """RPT-01: a redelivered scheduled task finds the day's run: one run, one notice each."""
+    first = report_send("console.daily_operations", job="console-report-daily-operations")
+    again = report_send("console.daily_operations", job="console-report-daily-operations")
+    assert again == first
+    assert ReportRun.objects.count() == 1
+    assert Notification.objects.count() == 2  # the manager and the supervisor, once
+
+
+def test_per_agent_reports_are_read_by_their_readers_only(org, clock):
+    """RPT-03, ORG-03: the per-agent SLA report's runs (who failed what) are listed, opened and
+    downloaded by its readers (supervisors, the manager, HQ) only; an agent, who may view report
+    runs, finds none (404), nor finance's; a report naming no readers stays open to them."""
+    from django.test import Client
+
+    from courier.console import selectors
+
+    run = report_run("complaints.sla_compliance")
+    assert org.agent.user.has_perm("courier.view_reportrun")
+    agent, manager = Client(), Client()
+    agent.force_login(org.agent.user)
+    manager.force_login(org.manager.user)
+    assert selectors.report_runs_latest(org.agent.user) == []
+    assert selectors.report_runs_latest(org.manager.user) == [run]
+    assert agent.get(f"/admin/courier/reportrun/{run.pk}/download.csv").status_code == 404
+    assert manager.get(f"/admin/courier/reportrun/{run.pk}/download.csv").status_code == 200
+    listed = agent.get("/admin/courier/reportrun/")
+    assert listed.status_code == 200 and listed.context["cl"].result_count == 0
+    assert report_run("finance.receivables_ageing") not in selectors.report_runs_latest(
+        org.agent.user
+    )
+    open_run = report_run("tracking.delay_causes")
+    assert selectors.report_runs_latest(org.agent.user) == [open_run]

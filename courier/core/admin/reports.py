@@ -16,7 +16,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from courier.core.admin.history import ChangeReasonMixin
 from courier.core.errors import ApplicationError
 from courier.core.models import ReportRun, ReportSettings
-from courier.core.reports import report_run, report_run_rows, report_run_xlsx, reports_all
+from courier.core.reports import (
+    report_run,
+    report_run_rows,
+    report_run_xlsx,
+    report_runs_readable,
+    reports_readable,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,9 +36,11 @@ class ReportRunForm(forms.Form):
         help_text=_('As JSON, for example {"day": "2026-12-01"}; empty for the defaults.'),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["report"].choices = [(d.name, f"{d.title} ({d.name})") for d in reports_all()]
+        self.fields["report"].choices = [
+            (d.name, f"{d.title} ({d.name})") for d in reports_readable(user)
+        ]
 
     def clean_parameters(self):
         text = self.cleaned_data["parameters"].strip()
@@ -75,6 +83,10 @@ class ReportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # A report naming its readers (per-agent SLA figures, head office's matrix) is theirs.
+        return report_runs_readable(request.user, super().get_queryset(request))
+
     @admin.display(description=_("run by"))
     def run_by(self, obj):
         return obj.created_by or obj.job
@@ -100,7 +112,7 @@ class ReportRunAdmin(admin.ModelAdmin):
         ]
 
     def download_view(self, request, pk, fmt):
-        run = get_object_or_404(ReportRun, pk=pk)
+        run = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, run):
             raise PermissionDenied
         if fmt not in ("csv", "xlsx"):
@@ -123,7 +135,7 @@ class ReportRunAdmin(admin.ModelAdmin):
     def run_view(self, request):
         if not request.user.has_perm("courier.run_report"):
             raise PermissionDenied
-        form = ReportRunForm(request.POST or None)
+        form = ReportRunForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             try:
                 run = report_run(

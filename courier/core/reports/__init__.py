@@ -21,6 +21,10 @@ SHA-256, with who ran it or which scheduled job did. ``report_run_rows(run)`` re
 spreadsheet would take as a formula (``= + - @``, tab, carriage return) are written with a
 leading apostrophe, in both formats.
 
+Readers: ``readers=("manager", "hq")`` limits who reads the report's runs (the admin's list,
+downloads and run page, the console's list) to those groups and the superuser, and names who is
+sent the scheduled runs; without it anyone who may view report runs reads them.
+
 Scheduling: add a ``PeriodicJob`` whose task is ``courier.reports.run`` with
 ``kwargs={"name": ..., "params": {...}, "job": "<job name>"}`` to ``courier/periodic.py``.
 Runs are kept for ``ReportSettings.keep_days`` (admin) and removed by the nightly purge.
@@ -32,8 +36,10 @@ from .registry import (
     ReportDefinition,
     report_definition,
     report_register,
+    report_runs_readable,
     reports_all,
     reports_discover,
+    reports_readable,
 )
 from .services import report_run, report_run_rows, report_run_xlsx, report_runs_purge
 
@@ -43,6 +49,8 @@ __all__ = [
     "report_register",
     "reports_all",
     "reports_discover",
+    "reports_readable",
+    "report_runs_readable",
     "report_run",
     "report_run_rows",
     "report_run_xlsx",

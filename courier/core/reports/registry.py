@@ -19,6 +19,16 @@ class ReportDefinition:
     columns: tuple[tuple[str, object], ...]
     rows: Callable[..., Iterable[Sequence]]
     parameters: dict[str, str] = field(default_factory=dict)
+    # The groups whose members read the report's runs (and are sent the scheduled ones); empty:
+    # anyone who may view report runs.
+    readers: tuple[str, ...] = ()
+
+    def readable_by(self, user) -> bool:
+        """``user`` may read this report's runs: a superuser, or anyone when the report names
+        no readers, else a member of one of its readers' groups."""
+        if user.is_superuser or not self.readers:
+            return True
+        return user.groups.filter(name__in=self.readers).exists()
 
     def parameters_clean(self, raw: dict | None) -> dict:
         """The given parameters as the report's function takes them. Unknown names and values
@@ -55,8 +65,11 @@ class ReportDefinition:
 _REPORTS: dict[str, ReportDefinition] = {}
 
 
-def report_register(name: str, *, title, columns, parameters: dict | None = None):
-    """Register the decorated ``rows(**parameters)`` function as the report ``name``."""
+def report_register(
+    name: str, *, title, columns, parameters: dict | None = None, readers: tuple[str, ...] = ()
+):
+    """Register the decorated ``rows(**parameters)`` function as the report ``name``; only the
+    ``readers`` groups (when given) read its runs."""
     parameters = dict(parameters or {})
     bad = {k: v for k, v in parameters.items() if v not in PARAMETER_TYPES}
     if bad:
@@ -66,7 +79,9 @@ def report_register(name: str, *, title, columns, parameters: dict | None = None
         known = _REPORTS.get(name)
         if known is not None and known.rows.__qualname__ != rows.__qualname__:
             raise ValueError(f"report {name} is registered twice")
-        _REPORTS[name] = ReportDefinition(name, title, tuple(columns), rows, parameters)
+        _REPORTS[name] = ReportDefinition(
+            name, title, tuple(columns), rows, parameters, tuple(readers)
+        )
         return rows
 
     return register
@@ -88,3 +103,19 @@ def report_definition(name: str) -> ReportDefinition:
 def reports_all() -> list[ReportDefinition]:
     reports_discover()
     return sorted(_REPORTS.values(), key=lambda d: d.name)
+
+
+def reports_readable(user) -> list[ReportDefinition]:
+    """The reports whose runs ``user`` reads (one query for the user's groups)."""
+    if user.is_superuser:
+        return reports_all()
+    groups = set(user.groups.values_list("name", flat=True))
+    return [d for d in reports_all() if not d.readers or groups & set(d.readers)]
+
+
+def report_runs_readable(user, runs):
+    """``runs`` (a ReportRun queryset) narrowed to the reports ``user`` reads; a run of a
+    report no longer registered is the superuser's only."""
+    if user.is_superuser:
+        return runs
+    return runs.filter(report__in=[d.name for d in reports_readable(user)])
