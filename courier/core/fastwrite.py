@@ -27,8 +27,10 @@ Taking an order in writes an order, its goods lines, any order exceptions and th
 PostgreSQL this module takes the primary keys from the tables' sequences in one query, so the
 caller can link the rows before anything is written, then sends every INSERT (rows and history)
 as one multi-statement query. PostgreSQL runs such a query as a single transaction, so it is all
-or nothing even outside ``transaction.atomic``; inside one it runs in a savepoint, so a failure
-(a duplicate reference, say) leaves the caller's transaction usable.
+or nothing even outside ``transaction.atomic``; inside one the query starts with a savepoint
+(``SAVEPOINT ...; INSERT ...``, no round trip of its own, released by the caller's commit), rolled
+back to on failure, so a failure (a duplicate reference, say) leaves the caller's transaction
+usable.
 
 Elsewhere (SQLite is in-process, round trips cost nothing) the rows are inserted group by group
 in a transaction. Either way the rows go in through the ORM's own INSERTs (field ``pre_save``,
@@ -40,10 +42,9 @@ No ``save()`` overrides and no ``post_save`` signals run: callers set derived fi
 """
 
 from collections.abc import Sequence
-from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import AutoField, Model
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
@@ -104,6 +105,9 @@ def rows_pks_allocate(
     return row[-1] if lookup is not None else None
 
 
+_SAVEPOINT = "courier_fastwrite"
+
+
 def rows_create_with_history(groups: Sequence[Sequence[Model]], *, user) -> None:
     """Insert ``groups`` (parents before children) and a ``+`` history row for each row of a
     model with history. Raises IntegrityError with nothing written."""
@@ -136,10 +140,19 @@ def rows_create_with_history(groups: Sequence[Sequence[Model]], *, user) -> None
             history = _history_insert_sql(group, user, now, connection)
             if history:
                 statements.append(mogrify(*history))
-    # Outside a transaction the one query is its own; inside one it needs a savepoint.
-    guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-    with guard, connection.cursor() as cursor:
-        cursor.execute(";\n".join(statements))
+    sql = ";\n".join(statements)
+    with connection.cursor() as cursor:
+        if not connection.in_atomic_block:  # the one query is its own transaction
+            cursor.execute(sql)
+        else:
+            # Inside a transaction a failure must leave it usable: a savepoint taken by the same
+            # query (not a round trip of its own) is rolled back to on failure; on success the
+            # caller's COMMIT (or its enclosing savepoint's RELEASE) releases it.
+            try:
+                cursor.execute(f"SAVEPOINT {_SAVEPOINT};\n{sql}")
+            except DatabaseError:
+                cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                raise
     for group in groups:
         for obj in group:
             obj._state.adding = False

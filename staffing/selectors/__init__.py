@@ -23,6 +23,12 @@ from staffing.selectors.access import (
     user_may_decide_appeal,
     user_supervises_department,
 )
+from staffing.selectors.approvals import (
+    approvals_facts,
+    corrections_applied,
+    leaves_facts,
+    swaps_facts,
+)
 from staffing.selectors.console import (
     department_members,
     departments_listed,
@@ -70,6 +76,10 @@ from staffing.selectors.scoring import (
 )
 
 __all__ = [
+    "approvals_facts",
+    "corrections_applied",
+    "leaves_facts",
+    "swaps_facts",
     "department_members",
     "departments_listed",
     "duty_now_and_next",

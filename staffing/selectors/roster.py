@@ -104,6 +104,58 @@ def swap_facts(
     swap: SwapRequest, *, approver: Employee | None = None, entries=None, now=None
 ) -> SwapFacts:
     entries = entries if entries is not None else swap_entries(swap)
+    first, last = month_range(swap.date)
+    month_count = (
+        SwapRequest.objects.filter(
+            requester_id=swap.requester_id,
+            state=RequestState.APPROVED,
+            date__range=(first, last),
+        )
+        .exclude(pk=swap.pk)
+        .count()
+    )
+    people, near = [swap.requester_id, swap.colleague_id], swap_near_dates(swap)
+    adjacent = (
+        SwapRequest.objects.filter(
+            Q(requester_id__in=people) | Q(colleague_id__in=people),
+            Q(date__in=near) | Q(back_date__in=near),
+            state__in=swap_adjacent_states(approver),
+        )
+        .exclude(pk=swap.pk)
+        .exists()
+    )
+    return swap_facts_of(
+        swap,
+        approver=approver,
+        entries=entries,
+        holidays=holiday_dates(min(swap.dates()), max(swap.dates())),
+        month_count=month_count,
+        adjacent=adjacent,
+    )
+
+
+def swap_near_dates(swap: SwapRequest) -> set[dt.date]:
+    """The swap's days and the days next to them (no two swaps of one person side by side)."""
+    return {d + dt.timedelta(days=k) for d in swap.dates() for k in (-1, 0, 1)}
+
+
+def swap_adjacent_states(approver: Employee | None) -> list[str]:
+    """Filing is refused next to any open or approved swap; at approval only approved ones count
+    (of two requests filed at once, the first approved wins and the other is then refused)."""
+    return [RequestState.APPROVED] if approver else [*OPEN_STATES, RequestState.APPROVED]
+
+
+def swap_facts_of(
+    swap: SwapRequest,
+    *,
+    approver: Employee | None,
+    entries: dict,
+    holidays: set[dt.date],
+    month_count: int,
+    adjacent: bool,
+) -> SwapFacts:
+    """The facts from rows already read (``swap_facts`` reads them for one swap, the approvals
+    page for all of its swaps at once): ``entries`` by ``(employee_id, date)``."""
     people = [swap.requester_id, swap.colleague_id]
     starts, changes, unchanged = [], True, True
     for day in swap.dates():
@@ -116,30 +168,11 @@ def swap_facts(
         if any(e.change_cause in CHANGED for e in pair):
             unchanged = False
         starts += [e.starts_at() for e in pair if e.is_working]
-    holidays = holiday_dates(min(swap.dates()), max(swap.dates()))
-    holiday_duty = any(e.is_working and e.date in holidays for e in entries.values())
-    first, last = month_range(swap.date)
-    month_count = (
-        SwapRequest.objects.filter(
-            requester_id=swap.requester_id,
-            state=RequestState.APPROVED,
-            date__range=(first, last),
-        )
-        .exclude(pk=swap.pk)
-        .count()
-    )
-    near = {d + dt.timedelta(days=k) for d in swap.dates() for k in (-1, 0, 1)}
-    # Filing is refused next to any open or approved swap; at approval only approved ones count
-    # (of two requests filed at once, the first approved wins and the other is then refused).
-    states = [RequestState.APPROVED] if approver else [*OPEN_STATES, RequestState.APPROVED]
-    adjacent = (
-        SwapRequest.objects.filter(
-            Q(requester_id__in=people) | Q(colleague_id__in=people),
-            Q(date__in=near) | Q(back_date__in=near),
-            state__in=states,
-        )
-        .exclude(pk=swap.pk)
-        .exists()
+    days = set(swap.dates())
+    holiday_duty = any(
+        e.is_working and e.date in holidays
+        for (pid, day), e in entries.items()
+        if pid in people and day in days
     )
     return SwapFacts(
         requested_at=swap.requested_at,
@@ -190,7 +223,6 @@ def cover_busy(cover_id: int | None, entry: RosterEntry, *, exclude_leave=None) 
 
 def leave_facts(leave: LeaveRequest, *, approver: Employee | None = None) -> LeaveFacts:
     entry = leave.entry
-    start = entry.starts_at() if entry.is_working and entry.kind == RosterKind.DUTY else None
     swapped = entry.change_cause in (RosterEntry.Cause.SWAP, RosterEntry.Cause.SWAP_BACK) or (
         SwapRequest.objects.filter(
             Q(requester_id=entry.employee_id) | Q(colleague_id=entry.employee_id),
@@ -198,12 +230,38 @@ def leave_facts(leave: LeaveRequest, *, approver: Employee | None = None) -> Lea
             state__in=[*OPEN_STATES, RequestState.APPROVED],
         ).exists()
     )
-    duplicate = (
+    other_leave = (
         LeaveRequest.objects.filter(entry=entry, state__in=[*OPEN_STATES, RequestState.APPROVED])
         .exclude(pk=leave.pk)
         .exists()
-        or entry.leave_id is not None
     )
+    return leave_facts_of(
+        leave,
+        approver=approver,
+        swapped=swapped,
+        other_leave=other_leave,
+        holiday=entry.is_working and bool(holiday_dates(entry.date, entry.date)),
+        busy=leave.cover_id != leave.requester_id
+        and cover_busy(leave.cover_id, entry, exclude_leave=leave.pk),
+    )
+
+
+def leave_facts_of(
+    leave: LeaveRequest,
+    *,
+    approver: Employee | None,
+    swapped: bool,
+    other_leave: bool,
+    holiday: bool,
+    busy: bool,
+) -> LeaveFacts:
+    """The facts from answers already read (``leave_facts`` reads them for one request, the
+    approvals page for all of its requests at once): ``swapped`` the entry is (or is asked to
+    be) swapped, ``other_leave`` another open or approved leave of the entry, ``holiday`` its
+    day is a holiday, ``busy`` the cover is already on duty then (STF-08)."""
+    entry = leave.entry
+    start = entry.starts_at() if entry.is_working and entry.kind == RosterKind.DUTY else None
+    swapped = swapped or entry.change_cause in (RosterEntry.Cause.SWAP, RosterEntry.Cause.SWAP_BACK)
     agreed = None
     if leave.cover_id and leave.cover_answered_at is not None:
         agreed = leave.state not in (RequestState.REJECTED,)
@@ -218,18 +276,17 @@ def leave_facts(leave: LeaveRequest, *, approver: Employee | None = None) -> Lea
         cover_is_requester=leave.cover_id == leave.requester_id,
         cover_agreed=agreed,
         swapped=swapped,
-        holiday_duty=entry.is_working and bool(holiday_dates(entry.date, entry.date)),
+        holiday_duty=entry.is_working and holiday,
         late_shift=entry.is_working and entry.shift_type.is_late,
         addressed_to_direct_supervisor=(
             leave.requester.supervisor_id is not None
             and leave.addressed_to_id == leave.requester.supervisor_id
         ),
-        duplicate=duplicate,
+        duplicate=other_leave or entry.leave_id is not None,
         approver_is_direct_supervisor=(
             None if approver is None else approver.pk == leave.requester.supervisor_id
         ),
-        cover_busy=leave.cover_id != leave.requester_id
-        and cover_busy(leave.cover_id, entry, exclude_leave=leave.pk),
+        cover_busy=busy,
     )
 
 
@@ -283,6 +340,7 @@ def pending_for_supervisor(supervisor: Employee) -> dict:
         .select_related(
             "requester", "requester__supervisor", "cover", "leave_type", "entry__shift_type"
         )
+        .prefetch_related("entry__shift_type__sessions")
         .order_by("entry__date", "pk")
     )
     corrections = list(

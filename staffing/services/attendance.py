@@ -42,15 +42,19 @@ def punch_record(employee: Employee, *, direction: str, at=None, source=Punch.So
     )
 
 
-def correction_rules_for(correction: PunchCorrection, *, approver=None):
-    policy = StaffingPolicy.current()
+def correction_rules_for(correction: PunchCorrection, *, approver=None, applied=None, policy=None):
+    """The rules' results; ``applied`` (the month's applications before this one) and ``policy``
+    when the caller read them already (the approval page reads them for its whole page)."""
+    policy = policy or StaffingPolicy.current()
+    if applied is None:
+        applied = selectors.corrections_applied_in_month(
+            correction.employee_id, correction.date, before=correction.pk
+        )
     return rules.correction_rules_check(
         punch_at=correction.at,
         filed_at=correction.filed_at,
         window_hours=policy.correction_window_hours,
-        applied_this_month=selectors.corrections_applied_in_month(
-            correction.employee_id, correction.date, before=correction.pk
-        ),
+        applied_this_month=applied,
         monthly_limit=policy.correction_monthly_limit,
         approver_is_direct_supervisor=(
             None if approver is None else approver.pk == correction.employee.supervisor_id

@@ -17,8 +17,9 @@ from .errors import RulesRefused, StaffingError
 from .roster import roster_entry_change
 
 
-def leave_rules_for(leave: LeaveRequest, *, approver: Employee | None = None):
-    return leave_rules_check(selectors.leave_facts(leave, approver=approver))
+def leave_rules_for(leave: LeaveRequest, *, approver: Employee | None = None, facts=None):
+    """The rules' results; ``facts`` when the caller read them already (the approval page)."""
+    return leave_rules_check(facts or selectors.leave_facts(leave, approver=approver))
 
 
 def leave_request_create(

@@ -20,9 +20,12 @@ from .roster import roster_entry_change
 log = logging.getLogger(__name__)
 
 
-def swap_rules_for(swap: SwapRequest, *, approver=None, entries=None):
-    policy = StaffingPolicy.current()
-    facts = selectors.swap_facts(swap, approver=approver, entries=entries)
+def swap_rules_for(swap: SwapRequest, *, approver=None, entries=None, facts=None, policy=None):
+    """The rules' results; ``facts`` and ``policy`` when the caller read them already (the
+    approval page reads them for its whole page)."""
+    policy = policy or StaffingPolicy.current()
+    if facts is None:
+        facts = selectors.swap_facts(swap, approver=approver, entries=entries)
     return swap_rules_check(
         facts, lead_hours=policy.swap_lead_hours, monthly_limit=policy.swap_monthly_limit
     )

@@ -3,7 +3,9 @@
 ``request.user`` is the partner's service user (so django-simple-history names it on every change
 the request makes) and ``request.auth`` is the ``PartnerAPIKey`` (``request.auth.partner``).
 A key in the query string is refused, never looked at. A client address that presents too many
-invalid keys (rate ``invalid_key``) gets 429 before its next key is looked up.
+invalid keys (rate ``invalid_key``) gets 429 for whatever key it presents next, right or wrong
+(its counter is read in the round trip that counts the key's request, so a valid key costs one
+Redis round trip, not two).
 
 The key is looked up with one SQL statement built once per process (``KeyLookup``): the usable
 key of the presented prefix joined to its partner and service user, no ORM query compilation per
@@ -20,7 +22,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from courier.core.api.throttling import InvalidKeyThrottle
+from courier.core.api.throttling import InvalidKeyThrottle, PartnerKeyRateThrottle
 from courier.core.models import Partner, PartnerAPIKey
 from courier.core.models.apikeys import TEST_KEY_PREFIX
 
@@ -140,8 +142,6 @@ class PartnerKeyAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
-        # An address that keeps sending bad keys is refused before its next key is looked up.
-        InvalidKeyThrottle().refuse_if_blocked(request)
         keyword, _sep, key = header.partition(" ")
         key = key.strip()
         if keyword.lower() != self.keyword.lower() or not key or " " in key:
@@ -170,6 +170,9 @@ class PartnerKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("This partner account is inactive."), code="partner_inactive"
             )
+        # The key's request is counted and its address checked for invalid keys in one round
+        # trip; a blocked address gets 429 whatever it presents (throttling.py).
+        PartnerKeyRateThrottle().count_at_authentication(request, api_key)
         return user, api_key
 
     def authenticate_header(self, request):

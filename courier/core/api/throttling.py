@@ -3,14 +3,18 @@
 - Per key (``PartnerKeyRateThrottle``): each API key has its own budget
   (``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['partner_key']``); 429 with ``Retry-After``.
 - Per client address for invalid keys (``InvalidKeyThrottle``, rate ``invalid_key``): an address
-  that keeps presenting unknown, expired or malformed keys gets 429 before its next key is even
-  looked up, so keys cannot be guessed at speed.
+  that keeps presenting unknown, expired or malformed keys gets 429 for every key it presents
+  next, right or wrong, so keys cannot be guessed at speed. The address' counter is read in the
+  same round trip that counts a valid key's request (``PartnerKeyRateThrottle``), and a refused
+  key's failure is counted by the INCR that also tells whether the address is over its budget:
+  one Redis round trip per request either way.
 
 Each budget is a **fixed-window counter** (one integer per key and window, whatever the rate):
 the first request opens a window of the rate's duration, every request adds one, a request over
 the limit is refused until the window ends (``Retry-After`` = the seconds left). On Redis a hit
-is one round trip (``MULTI``, ``SET key 0 EX <duration> NX``, ``INCR``, ``TTL``, ``EXEC``) over one
-client per process; other cache backends (the demo's files) use ``get``/``set`` on the cache.
+is one round trip (``MULTI``, ``SET key 0 EX <duration> NX``, ``INCR``, ``TTL``, with the
+address' invalid-key counter ``GET``/``TTL``, ``EXEC``) over one client per process; other cache
+backends (the demo's files) use ``get``/``set`` on the cache.
 
 The counters live in the default cache's server (Redis in production). When it is unreachable
 the API keeps answering: the counters fall back to a per-process memory store (so each process
@@ -64,6 +68,9 @@ class MemoryCounters:
             entry[0] += 1
             return entry[0], entry[1] - now
 
+    def hit_and_peek(self, key: str, duration: int, other: str) -> tuple[int, float, int, float]:
+        return (*self.hit(key, duration), *self.peek(other))
+
     def peek(self, key: str) -> tuple[int, float]:
         now = time.monotonic()
         entry = self._data.get(key)
@@ -98,6 +105,26 @@ class RedisCounters:
             ttl = duration
         return int(count), float(ttl if ttl else duration)
 
+    def hit_and_peek(self, key: str, duration: int, other: str) -> tuple[int, float, int, float]:
+        """``hit(key)`` and ``peek(other)`` in the same round trip."""
+        key, other = self.make_key(f"fw:{key}"), self.make_key(f"fw:{other}")
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(key, 0, ex=duration, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        pipe.get(other)
+        pipe.ttl(other)
+        _created, count, ttl, other_count, other_ttl = pipe.execute()
+        if ttl is not None and ttl < 0:  # no TTL (should not happen): never count forever
+            self.client.expire(key, duration)
+            ttl = duration
+        return (
+            int(count),
+            float(ttl if ttl else duration),
+            int(other_count or 0),
+            float(other_ttl if other_ttl and other_ttl > 0 else 0),
+        )
+
     def peek(self, key: str) -> tuple[int, float]:
         key = self.make_key(f"fw:{key}")
         pipe = self.client.pipeline(transaction=False)
@@ -122,6 +149,9 @@ class CacheCounters:
         count += 1
         self.cache.set(key, (count, ends), max(1, int(ends - now) + 1))
         return count, ends - now
+
+    def hit_and_peek(self, key: str, duration: int, other: str) -> tuple[int, float, int, float]:
+        return (*self.hit(key, duration), *self.peek(other))
 
     def peek(self, key: str) -> tuple[int, float]:
         now = time.time()
@@ -204,6 +234,10 @@ class ResilientCounters:
         """``(count, seconds left)`` of ``key``'s current window, without counting."""
         return self._call("peek", key)
 
+    def hit_and_peek(self, key: str, duration: int, other: str) -> tuple[int, float, int, float]:
+        """``hit(key, duration)`` and ``peek(other)`` at once (one round trip on Redis)."""
+        return self._call("hit_and_peek", key, duration, other)
+
     def reset(self) -> None:
         """Forget the outage and the fallback counters (tests)."""
         with self._lock:
@@ -245,13 +279,51 @@ class _WindowThrottle(SimpleRateThrottle):
 
 
 class PartnerKeyRateThrottle(_WindowThrottle):
+    """The key's budget. Counted at authentication (``count_at_authentication``), in the same
+    round trip that reads the address' invalid-key counter; the throttle then only decides."""
+
     scope = "partner_key"
 
     def get_cache_key(self, request, view):
         key = getattr(request, "auth", None)
         if key is None or not getattr(key, "pk", None):
             return None  # unauthenticated requests are refused before they cost anything
-        return self.cache_format % {"scope": self.scope, "ident": key.prefix}
+        return self.key_of(key)
+
+    def key_of(self, api_key) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": api_key.prefix}
+
+    def count_at_authentication(self, request, api_key) -> None:
+        """A valid key was presented: count its request and, in the same round trip, refuse it
+        with 429 if its address has presented too many invalid keys (``InvalidKeyThrottle``).
+        A refused address learns nothing about the key: the answer is the same 429 as for an
+        invalid one."""
+        guard = InvalidKeyThrottle()
+        key = self.key_of(api_key)
+        if self.rate is None:
+            guard.refuse_if_blocked(request)
+            return
+        if guard.rate is None:
+            count, left = self.counters.hit(key, self.duration)
+        else:
+            count, left, failures, blocked_for = self.counters.hit_and_peek(
+                key, self.duration, guard.get_cache_key(request)
+            )
+            if failures >= guard.num_requests:
+                raise InvalidKeyThrottled(wait=max(1.0, blocked_for))
+        request._partner_key_hit = (key, count, left)
+
+    def allow_request(self, request, view):
+        counted = getattr(request, "_partner_key_hit", None)
+        if counted is None or self.rate is None:
+            return super().allow_request(request, view)
+        key, count, left = counted
+        if key != self.get_cache_key(request, view):  # another key (cannot happen): count it
+            return super().allow_request(request, view)
+        if count <= self.num_requests:
+            return True
+        self._wait = left
+        return False
 
 
 class InvalidKeyThrottled(exceptions.Throttled):
@@ -259,8 +331,8 @@ class InvalidKeyThrottled(exceptions.Throttled):
 
 
 class InvalidKeyThrottle(_WindowThrottle):
-    """Counts only failures: ``refuse_if_blocked`` before a key is looked up, ``failure_record``
-    after it was refused."""
+    """Counts only failures (``failure_record``, after a key was refused); a valid key's
+    request reads the counter with its own count (``PartnerKeyRateThrottle``)."""
 
     scope = "invalid_key"
 
@@ -275,6 +347,10 @@ class InvalidKeyThrottle(_WindowThrottle):
             raise InvalidKeyThrottled(wait=max(1.0, left))
 
     def failure_record(self, request) -> None:
+        """Count one refused key; an address over its budget gets 429 (not 401): past that
+        point it cannot tell a right key from a wrong one."""
         if self.rate is None:
             return
-        self.counters.hit(self.get_cache_key(request), self.duration)
+        count, left = self.counters.hit(self.get_cache_key(request), self.duration)
+        if count > self.num_requests:
+            raise InvalidKeyThrottled(wait=max(1.0, left))

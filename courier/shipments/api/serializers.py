@@ -135,6 +135,15 @@ class ShipmentSerializer(serializers.ModelSerializer):
     transport_mode = serializers.CharField(source="order.transport_mode")
     verification = serializers.CharField(source="order.verification")
     promised_dispatch_date = serializers.DateField(source="order.promised_dispatch_date")
+    declared_value = serializers.DecimalField(
+        source="order.declared_value",
+        max_digits=12,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="The value the sender declared for insurance (yuan, 2 places); null: none "
+        "declared, so no insurance line (FIN-01).",
+    )
 
     class Meta:
         model = Shipment
@@ -150,6 +159,7 @@ class ShipmentSerializer(serializers.ModelSerializer):
             "verification",
             "promised_dispatch_date",
             "cod_amount",
+            "declared_value",
             "printed_at",
             "shipped_at",
             "delivered_at",

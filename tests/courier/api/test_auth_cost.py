@@ -16,6 +16,7 @@ from courier.core.services.apikeys import partner_api_key_revoke
 pytestmark = pytest.mark.django_db
 
 ON_REDIS = settings.CACHES["default"]["BACKEND"] in throttling._REDIS_BACKENDS
+ON_POSTGRES = connection.vendor == "postgresql"
 
 
 @pytest.fixture(autouse=True)
@@ -99,8 +100,9 @@ def test_memory_fallback_is_bounded():
 
 @pytest.mark.skipif(not ON_REDIS, reason="the Redis pass (REDIS_URL) only")
 def test_on_redis_one_client_per_process_and_one_round_trip_per_hit(key_client, monkeypatch):
-    """API-02: on Redis every request reuses one client; the per-key throttle is one pipeline
-    (one round trip) and the invalid-key guard one more; the counter is a plain integer."""
+    """API-02: on Redis every request reuses one client and costs one round trip: one pipeline
+    that counts the key's request and reads the address' invalid-key counter (SET NX, INCR,
+    TTL, GET, TTL); the counter is a plain integer."""
     import redis
 
     client = key_client()
@@ -123,9 +125,47 @@ def test_on_redis_one_client_per_process_and_one_round_trip_per_hit(key_client, 
     monkeypatch.setattr(redis.Redis, "execute_command", command)
     for _ in range(3):
         assert client.get("/api/v1/me/").status_code == 200
-    assert round_trips == [("pipeline", 2), ("pipeline", 3)] * 3
+    assert round_trips == [("pipeline", 5)] * 3
     assert throttling._redis_client(dict(config)) is shared
     from django.core.cache import cache
 
     raw = shared.get(cache.make_key(f"fw:throttle_partner_key_{client.key.prefix}"))
     assert raw == b"4"
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL pass (DATABASE_URL) only")
+def test_health_check_sends_nothing_and_still_sees_a_terminated_connection(monkeypatch):
+    """API-02: the connection health check before a request's first query asks the socket,
+    not the server (no SELECT 1 round trip); a connection the server ended (here
+    pg_terminate_backend) is seen as unusable and replaced."""
+    import time
+
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        other.ensure_connection()
+        sent = []
+        real_cursor = type(other.connection).cursor
+        monkeypatch.setattr(
+            type(other.connection),
+            "cursor",
+            lambda self, *a, **k: sent.append("cursor") or real_cursor(self, *a, **k),
+        )
+        assert other.is_usable() is True
+        assert sent == []  # no statement for a healthy idle connection
+        monkeypatch.undo()
+        pid = other.connection.info.backend_pid
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while other.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert other.is_usable() is False
+        other.health_check_enabled, other.health_check_done = True, False
+        with other.cursor() as cursor:  # Django's check replaces the dead connection
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+        assert other.connection.info.backend_pid != pid
+    finally:
+        other.close()
