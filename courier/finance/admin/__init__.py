@@ -320,6 +320,13 @@ def _partner_for(code: str):
     return partner
 
 
+def _reconcile_message(counts: dict[str, int]) -> str:
+    """FIN-03: the count per class in words (the class labels, never their codes)."""
+    labels = dict(ReconciliationItem.Result.choices)
+    parts = ", ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
+    return _("Checked against the partner's figures: %(counts)s.") % {"counts": parts}
+
+
 @admin.register(Statement)
 class StatementAdmin(WorkflowAdmin):
     """FIN-03: statements both ways; print view, Excel export and the receivables ageing."""
@@ -370,7 +377,9 @@ class StatementAdmin(WorkflowAdmin):
         ),
         "reconcile": ServiceAction(
             _("Check against the partner's figures"),
-            lambda r, o, d: str(statements.statement_reconcile(o, d["file"], user=r.user)),
+            lambda r, o, d: _reconcile_message(
+                statements.statement_reconcile(o, d["file"], user=r.user)
+            ),
             form=f.UploadForm,
             available=lambda o, u: o.state not in ("draft", "superseded", "closed"),
             permission="view",
@@ -654,7 +663,15 @@ class BankTransactionAdmin(WorkflowAdmin):
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                self.message_user(request, str(counts), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _(
+                        "Bank statement imported: %(imported)s lines (%(matched)s matched, "
+                        "%(unmatched)s unmatched), %(skipped)s already known and skipped."
+                    )
+                    % counts,
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(
                     reverse("admin:courier_banktransaction_changelist") + "?state__exact=unmatched"
                 )
