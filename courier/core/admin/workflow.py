@@ -301,7 +301,12 @@ class ServiceActionsMixin(ServiceErrorsAsMessages):
         form_class = action_form_class(act)
         if form_class is not None:
             initial = act.initial(request, obj) if act.initial else None
-            form = form_class(request.POST or None, request.FILES or None, initial=initial)
+            posted = request.method == "POST"  # bound even when empty: a bare POST is refused
+            form = form_class(
+                request.POST if posted else None,
+                request.FILES if posted else None,
+                initial=initial,
+            )
             if request.method != "POST" or not form.is_valid():
                 return self._action_page(request, obj, act, form)
         elif request.method != "POST":
