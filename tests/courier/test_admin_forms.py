@@ -87,6 +87,8 @@ def test_void_needs_the_reason_and_the_confirmation(client, boss):
     assert Shipment.objects.get(pk=shipment.pk).state == "cancelled"
     # Issue 17: the message names the route in words, never its code ("void").
     assert _messages(response) == [("success", "Done (voided before printing).")]
+    remark = OrderRemark.objects.get(kind="cancellation")
+    assert "(voided before printing)" in remark.text and "(void)" not in remark.text
 
 
 def test_an_irreversible_step_is_never_a_bulk_action(client, boss, monkeypatch):
