@@ -115,6 +115,8 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(label=_("Reason"), required=False)
     override = forms.BooleanField(label=_("Override the monthly limit"), required=False)
+    # A reject cannot be undone: it runs only from its confirmation page, which sends this.
+    confirmed = forms.BooleanField(required=False)
 
 
 class AnswerForm(forms.Form):

@@ -89,7 +89,7 @@ class PlatformCaseAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     list_filter = ["state", "kind", "outcome", "source"]
     list_select_related = ["owner"]
     search_fields = ["=platform_order_ref", "=buyer_ref"]
-    raw_id_fields = ["shipment"]
+    autocomplete_fields = ["shipment"]  # by waybill number
     change_list_template = "complaints/admin/platformcase_change_list.html"
     service_actions_available = staticmethod(cases.platform_case_steps_available)
     service_actions = {

@@ -193,8 +193,7 @@ class ComplaintClaimAdmin(ServiceActionsMixin, ReadOnlyAdmin, SimpleHistoryAdmin
             _claim_decide(False),
             available=fsm_transition_possible("reject"),
             permission="view",
-            confirm=True,
-            bulk=True,
+            irreversible=True,
         ),
     }
 

@@ -17,7 +17,7 @@ def _guarded(request, obj, data) -> dict:
     return {"user": request.user, "expected_state": data.get("expected_state")}
 
 
-def _step(label, run, *fields, permission="change"):
+def _step(label, run, *fields, permission="change", irreversible=False):
     """A complaint step opens its own small page (a form, or a confirmation)."""
     return ServiceAction(
         label,
@@ -25,6 +25,7 @@ def _step(label, run, *fields, permission="change"):
         form=step_form(*fields) if fields else None,
         confirm=True,
         permission=permission,
+        irreversible=irreversible,
     )
 
 
@@ -109,6 +110,7 @@ COMPLAINT_STEPS = {
         ),
         "cancel_reason",
         "reason",
+        irreversible=True,
     ),
     "escalate": _step(
         _("Escalate"),
@@ -168,7 +170,7 @@ COMPLAINT_STEPS = {
 }
 
 
-def _report_so_far(incident) -> dict:
+def _report_so_far(request, incident) -> dict:
     """The report form starts from the report already written (it can be revised)."""
     report = getattr(incident, "report", None)
     if report is None:

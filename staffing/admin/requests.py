@@ -65,6 +65,7 @@ def _decisions(approve, reject, *, approve_form=OptionalReasonForm) -> dict[str,
             lambda r, o, d: reject(o.pk, user=r.user, reason=d["reason"]),
             form=ReasonForm,
             available=fsm_transition_possible("reject"),
+            irreversible=True,
         ),
     }
 

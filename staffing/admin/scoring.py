@@ -252,8 +252,7 @@ class ScoreAppealAdmin(ServiceActionsMixin, SupervisorLineMixin, SimpleHistoryAd
             _("Reject"),
             lambda r, a, d: scoring_services.appeal_decide(appeal=a, user=r.user, uphold=False),
             available=fsm_transition_possible("reject"),
-            confirm=True,
-            bulk=True,
+            irreversible=True,
         ),
     }
 

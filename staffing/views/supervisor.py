@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django.views.generic.base import ContextMixin
 
 from courier.core.errors import ApplicationError
 from staffing import selectors
@@ -80,8 +82,9 @@ class ApprovalsView(EmployeePageMixin, TemplateView):
         return context
 
 
-class DecisionView(EmployeePageMixin, View):
-    """Approve or reject in one click, with a reason."""
+class DecisionView(EmployeePageMixin, ContextMixin, View):
+    """Approve in one click, with a reason; a reject cannot be undone, so it first shows a
+    confirmation page (plain HTML) and runs only from there."""
 
     def post(self, request, kind, pk):
         form = DecisionForm(request.POST)
@@ -90,6 +93,8 @@ class DecisionView(EmployeePageMixin, View):
             return redirect("staffing:approvals")
         approve = form.cleaned_data["decision"] == "approve"
         reason = form.cleaned_data["reason"]
+        if not approve and not form.cleaned_data["confirmed"]:
+            return self._confirm_reject(request, kind, pk, reason)
         services = {
             "swap": (
                 lambda: swap_services.swap_request_approve(
@@ -124,6 +129,15 @@ class DecisionView(EmployeePageMixin, View):
         else:
             messages.success(request, _("Approved.") if approve else _("Rejected."))
         return redirect("staffing:approvals")
+
+    def _confirm_reject(self, request, kind, pk, reason):
+        models = {"swap": SwapRequest, "leave": LeaveRequest, "correction": PunchCorrection}
+        if kind not in models:
+            raise Http404
+        obj = get_object_or_404(models[kind], pk=pk)
+        self.title = _("Reject: %(request)s") % {"request": obj}
+        context = self.get_context_data(kind=kind, pk=pk, obj=obj, reason=reason)
+        return TemplateResponse(request, "staffing/confirm_reject.html", context)
 
 
 class SupervisorFormView(EmployeePageMixin, FormView):

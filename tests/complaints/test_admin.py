@@ -338,7 +338,12 @@ def test_complaint_step_refused_shows_the_message_and_changes_nothing(org, clien
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         f"/admin/complaints/complaint/{c.pk}/step/cancel/",
-        {"cancel_reason": "duplicate", "reason": "重复", "expected_state": "received"},
+        {
+            "cancel_reason": "duplicate",
+            "reason": "重复",
+            "expected_state": "received",
+            "confirm_irreversible": "on",
+        },
     )
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == [

@@ -90,7 +90,8 @@ def test_kit_action_writes_one_log_entry_naming_the_action(client, boss):
     assert entry.change_message == "Mark printed"
     assert Shipment.objects.get(pk=shipment.pk).state == "printed"
     response = client.post(
-        f"/admin/courier/shipment/{shipment.pk}/do/cancel/", {"reason": "客户取消"}
+        f"/admin/courier/shipment/{shipment.pk}/do/cancel/",
+        {"reason": "客户取消", "confirm_irreversible": "on"},
     )
     assert response.status_code == 302
     assert LogEntry.objects.count() == 2

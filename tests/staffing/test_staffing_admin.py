@@ -178,7 +178,11 @@ def test_swap_reject_in_the_admin_needs_a_reason(client):
     url = reverse("admin:staffing_swaprequest_service_action", args=[swap.pk, "reject"])
     assert client.post(url, {"reason": ""}).status_code == 200
     assert SwapRequest.objects.get(pk=swap.pk).state == RequestState.AWAITING_SUPERVISOR
-    assert client.post(url, {"reason": "team is short"}).status_code == 302
+    # Issue 17: a reject cannot be undone, so its page asks for the ticked box as well.
+    assert client.post(url, {"reason": "team is short"}).status_code == 200
+    assert SwapRequest.objects.get(pk=swap.pk).state == RequestState.AWAITING_SUPERVISOR
+    confirmed = {"reason": "team is short", "confirm_irreversible": "on"}
+    assert client.post(url, confirmed).status_code == 302
     swap = SwapRequest.objects.get(pk=swap.pk)
     assert (swap.state, swap.decision_reason) == (RequestState.REJECTED, "team is short")
     assert LogEntry.objects.get().change_message.endswith(": team is short")

@@ -10,6 +10,12 @@ the change page and a URL ``<id>/<service_action_path>/<name>/`` (the pattern of
 - on the action's URL checks the view permission (403, or 404 with ``deny_as_not_found``) and
   the action's permission again, whatever the page showed;
 - shows the action's form (reason and inputs) or, with ``confirm``, a confirmation page;
+- with ``irreversible`` (lost, void, reject...) always shows a page whose required "this cannot
+  be undone" box must be ticked: a POST without it shows the page again and runs nothing (plain
+  HTML, no script needed);
+- with ``transition`` offers the button only while the model's FSM transition may run now for
+  this person (its source states, conditions and permission: django-fsm's
+  ``get_available_user_<field>_transitions``);
 - calls ``run`` (one service call) in a transaction: a refusal saves nothing and is shown as a
   message, or as per-field errors on the form when the error names fields;
 - on success writes one admin log entry (``log_change``: "<label>: <reason>") and a message.
@@ -25,6 +31,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -82,6 +89,10 @@ class ServiceAction:
     ``"view"`` (the service itself decides who may, and its refusal is shown),
     ``("add", OtherModel)`` (an action that creates an ``OtherModel``), or a predicate
     ``(obj, user) -> bool``. ``bulk`` also offers a form-less action on the change list.
+    ``initial(request, obj)`` gives the form's starting values (the object's current ones).
+    ``irreversible`` asks for an explicit confirmation on the action's page (never one click);
+    ``transition`` names the model's FSM transition the service runs, so the button is offered
+    only while that transition's states, conditions and permission pass.
     """
 
     label: Any
@@ -90,9 +101,49 @@ class ServiceAction:
     available: Predicate | None = None
     permission: str | tuple | Predicate = "change"
     confirm: bool = False
-    initial: Callable[[Any], dict] | None = None
+    initial: Callable[[Any, Any], dict] | None = None
     bulk: bool = False
     style: str = "default"
+    irreversible: bool = False
+    transition: str | None = None
+
+    @property
+    def has_page(self) -> bool:
+        return self.form is not None or self.confirm or self.irreversible
+
+
+CONFIRM_FIELD = "confirm_irreversible"
+
+
+class IrreversibleConfirmForm(forms.Form):
+    """The box an irreversible step's page requires (the form's other fields come first)."""
+
+    confirm_irreversible = forms.BooleanField(
+        label=_("I understand this cannot be undone"),
+        error_messages={"required": _("Tick the box to confirm: this step cannot be undone.")},
+    )
+
+
+def action_form_class(act: ServiceAction) -> type[forms.Form] | None:
+    """The form the action's page shows: its own, plus the confirmation box when irreversible."""
+    if not act.irreversible:
+        return act.form
+    if act.form is None:
+        return IrreversibleConfirmForm
+    return type(act.form.__name__, (act.form, IrreversibleConfirmForm), {})
+
+
+def fsm_transitions_available(obj, user) -> set[str]:
+    """The names of the FSM transitions of every state field of ``obj`` that may run now for
+    ``user`` (django-fsm's ``get_available_user_<field>_transitions``)."""
+    from django_fsm import FSMFieldMixin
+
+    names: set[str] = set()
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, FSMFieldMixin):
+            method = getattr(obj, f"get_available_user_{field.name}_transitions")
+            names |= {t.name for t in method(user)}
+    return names
 
 
 def fsm_transition_possible(name: str) -> Predicate:
@@ -173,10 +224,14 @@ class ServiceActionsMixin(ServiceErrorsAsMessages):
         allowed = None
         if self.service_actions_available is not None:
             allowed = set(type(self).service_actions_available(obj, request.user))
+        transitions = None
+        if any(act.transition for act in self.service_actions.values()):
+            transitions = fsm_transitions_available(obj, request.user)
         return [
             (name, act)
             for name, act in self.service_actions.items()
             if (allowed is None or name in allowed)
+            and (act.transition is None or act.transition in transitions)
             and (act.available is None or act.available(obj, request.user))
             and self.has_service_action_permission(request, obj, act)
         ]
@@ -188,14 +243,42 @@ class ServiceActionsMixin(ServiceErrorsAsMessages):
             {
                 "name": name,
                 "label": act.label,
-                "has_page": act.form is not None or act.confirm,
+                "has_page": act.has_page,
                 "style": act.style,
                 "url": reverse(f"admin:{self._action_url_name()}", args=[object_id, name]),
             }
             for name, act in self.actions_available(request, obj)
         ]
         extra_context["expected_state"] = self._expected_state(obj)
+        if obj is not None and self.change_page_read_only(request, obj):
+            # Nothing on the page can be saved: no save buttons, the steps are the buttons.
+            extra_context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+            )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def change_page_read_only(self, request, obj) -> bool:
+        """Every field of the object's change page is read-only (its steps are buttons)."""
+        fields = set(flatten_fieldsets(self.get_fieldsets(request, obj)))
+        return fields <= set(self.get_readonly_fields(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Django says "You may edit it again below" after "Save and continue editing"; an
+        object whose change page is read-only is not edited there, so say what it offers."""
+        if "_continue" in request.POST and self.change_page_read_only(request, obj):
+            self.message_user(
+                request,
+                _(
+                    "The %(name)s “%(obj)s” was added. Its details can no longer be edited "
+                    "here; the buttons above take the next steps."
+                )
+                % {"name": self.opts.verbose_name, "obj": obj},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            )
+        return super().response_add(request, obj, post_url_continue)
 
     def _expected_state(self, obj):
         if obj is None or self.expected_state_field is None:
@@ -215,9 +298,15 @@ class ServiceActionsMixin(ServiceErrorsAsMessages):
         if not self.has_service_action_permission(request, obj, act):
             raise PermissionDenied
         form = None
-        if act.form is not None:
-            initial = act.initial(obj) if act.initial else None
-            form = act.form(request.POST or None, request.FILES or None, initial=initial)
+        form_class = action_form_class(act)
+        if form_class is not None:
+            initial = act.initial(request, obj) if act.initial else None
+            posted = request.method == "POST"  # bound even when empty: a bare POST is refused
+            form = form_class(
+                request.POST if posted else None,
+                request.FILES if posted else None,
+                initial=initial,
+            )
             if request.method != "POST" or not form.is_valid():
                 return self._action_page(request, obj, act, form)
         elif request.method != "POST":
@@ -225,6 +314,7 @@ class ServiceActionsMixin(ServiceErrorsAsMessages):
                 return self._action_page(request, obj, act, None)
             return HttpResponseNotAllowed(["POST"])
         data = dict(form.cleaned_data) if form is not None else {}
+        data.pop(CONFIRM_FIELD, None)
         if self.expected_state_field is not None:
             data["expected_state"] = request.POST.get("expected_state") or None
         change_url = reverse(
@@ -269,6 +359,7 @@ class ServiceActionsMixin(ServiceErrorsAsMessages):
             "title": f"{act.label}: {obj}",
             "form": form,
             "action_label": act.label,
+            "irreversible": act.irreversible,
             "expected_state": self._expected_state(obj),
             "change_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
@@ -283,7 +374,7 @@ class ServiceActionsMixin(ServiceErrorsAsMessages):
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
         for name, act in self.service_actions.items():
-            if act.bulk and act.form is None:
+            if act.bulk and act.form is None and not act.irreversible:
                 actions[name] = (self._bulk(name, act), name, act.label)
         return actions
 

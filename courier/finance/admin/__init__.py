@@ -246,14 +246,15 @@ class CreditHoldAdmin(WorkflowAdmin):
             _("Release (override)"),
             lambda r, o, d: ledger.credit_hold_release(o, user=r.user, reason=d["reason"]),
             form=f.ReasonForm,
-            available=lambda o, u: o.state == "held",
+            transition="release",
             permission="view",
         ),
         "cancel": ServiceAction(
             _("Cancel the hold"),
             lambda r, o, d: ledger.credit_hold_cancel(o, user=r.user, reason=d["reason"]),
             form=f.ReasonForm,
-            available=lambda o, u: o.state == "held",
+            transition="cancel",
+            irreversible=True,
             permission="view",
         ),
     }
@@ -269,7 +270,7 @@ class CreditAssessmentAdmin(WorkflowAdmin):
             _("Approve"),
             lambda r, o, d: ledger.credit_assessment_decide(o, user=r.user, approve=True),
             confirm=True,
-            available=lambda o, u: o.state == "proposed",
+            transition="approve",
             permission=lambda o, u: u.has_perm(P_APPROVE),
         ),
         "reject": ServiceAction(
@@ -278,7 +279,8 @@ class CreditAssessmentAdmin(WorkflowAdmin):
                 o, user=r.user, approve=False, reason=d["reason"]
             ),
             form=f.ReasonForm,
-            available=lambda o, u: o.state == "proposed",
+            transition="reject",
+            irreversible=True,
             permission=lambda o, u: u.has_perm(P_APPROVE),
         ),
     }
@@ -318,6 +320,13 @@ def _partner_for(code: str):
     return partner
 
 
+def _reconcile_message(counts: dict[str, int]) -> str:
+    """FIN-03: the count per class in words (the class labels, never their codes)."""
+    labels = dict(ReconciliationItem.Result.choices)
+    parts = ", ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
+    return _("Checked against the partner's figures: %(counts)s.") % {"counts": parts}
+
+
 @admin.register(Statement)
 class StatementAdmin(WorkflowAdmin):
     """FIN-03: statements both ways; print view, Excel export and the receivables ageing."""
@@ -342,33 +351,35 @@ class StatementAdmin(WorkflowAdmin):
             _("Issue"),
             lambda r, o, d: statements.statement_issue(o, user=r.user),
             confirm=True,
-            available=lambda o, u: o.state == "draft",
+            transition="issue",
             permission="view",
         ),
         "confirm": ServiceAction(
             _("Record the partner's confirmation"),
             lambda r, o, d: statements.statement_confirm(o, user=r.user),
             confirm=True,
-            available=lambda o, u: o.state == "issued",
+            transition="confirm",
             permission=lambda o, u: u.has_perm(P_MANAGE),
         ),
         "dispute": ServiceAction(
             _("Record a dispute of the statement"),
             lambda r, o, d: statements.statement_dispute(o, user=r.user, **d),
             form=f.DisputeForm,
-            available=lambda o, u: o.state in ("issued", "disputed"),
+            transition="dispute",
             permission=lambda o, u: u.has_perm(P_MANAGE),
         ),
         "reissue": ServiceAction(
             _("Reissue as the next version"),
             lambda r, o, d: statements.statement_reissue(o, user=r.user),
             confirm=True,
-            available=lambda o, u: o.state == "disputed",
+            transition="supersede",
             permission="view",
         ),
         "reconcile": ServiceAction(
             _("Check against the partner's figures"),
-            lambda r, o, d: str(statements.statement_reconcile(o, d["file"], user=r.user)),
+            lambda r, o, d: _reconcile_message(
+                statements.statement_reconcile(o, d["file"], user=r.user)
+            ),
             form=f.UploadForm,
             available=lambda o, u: o.state not in ("draft", "superseded", "closed"),
             permission="view",
@@ -377,14 +388,14 @@ class StatementAdmin(WorkflowAdmin):
             _("Settle"),
             lambda r, o, d: statements.statement_settle(o, user=r.user),
             confirm=True,
-            available=lambda o, u: o.state == "confirmed",
+            transition="settle",
             permission="view",
         ),
         "close": ServiceAction(
             _("Close"),
             lambda r, o, d: statements.statement_close(o, user=r.user),
             confirm=True,
-            available=lambda o, u: o.state == "settled",
+            transition="close",
             permission="view",
         ),
     }
@@ -479,7 +490,7 @@ class StatementDisputeAdmin(WorkflowAdmin):
             _("Decide"),
             lambda r, o, d: statements.dispute_resolve(o, user=r.user, **d),
             form=f.ResolveForm,
-            available=lambda o, u: o.state == "open",
+            transition="resolve",
             permission=lambda o, u: u.has_perm(P_APPROVE),
         ),
     }
@@ -583,7 +594,7 @@ class BankTransferOrderAdmin(WorkflowAdmin):
             _("Take off the register"),
             lambda r, o, d: bank.bank_transfer_order_cancel(o, user=r.user, reason=d["reason"]),
             form=f.ReasonForm,
-            available=lambda o, u: o.state == "awaiting",
+            transition="cancel",
             permission="view",
         ),
     }
@@ -623,7 +634,7 @@ class BankTransactionAdmin(WorkflowAdmin):
             _("Ignore"),
             lambda r, o, d: bank.bank_transaction_ignore(o, user=r.user, reason=d["reason"]),
             form=f.ReasonForm,
-            available=lambda o, u: o.state == "unmatched",
+            transition="ignore",
             permission="view",
         ),
     }
@@ -652,7 +663,15 @@ class BankTransactionAdmin(WorkflowAdmin):
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                self.message_user(request, str(counts), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _(
+                        "Bank statement imported: %(imported)s lines (%(matched)s matched, "
+                        "%(unmatched)s unmatched), %(skipped)s already known and skipped."
+                    )
+                    % counts,
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(
                     reverse("admin:courier_banktransaction_changelist") + "?state__exact=unmatched"
                 )

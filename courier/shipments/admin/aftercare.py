@@ -222,6 +222,7 @@ class ReturnRequestAdmin(
             _("Reject"),
             lambda r, o, d: returns.return_request_reject(o, user=r.user, reason=d["reason"]),
             form=f.ReasonForm,
+            irreversible=True,
         ),
         "register": ServiceAction(
             _("Register return waybill"),
@@ -340,7 +341,8 @@ class ParcelFollowUpAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     list_filter = ["state", "kind"]
     list_select_related = ["shipment"]
     search_fields = ["=parcel_waybill_number", "=forwarding_waybill_number"]
-    raw_id_fields = ["shipment", "return_request"]
+    # Found by what the warehouse knows (the waybill number), not by an internal id.
+    autocomplete_fields = ["shipment", "return_request"]
     inlines = [FollowUpNoteInline]
     service_actions_available = staticmethod(followups.parcel_followup_steps_available)
     service_actions = {

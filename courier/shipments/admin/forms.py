@@ -17,6 +17,7 @@ from courier.shipments.models import (
     TransportGround,
     UnphotographablePart,
 )
+from courier.shipments.services.modify import MODIFIABLE_FIELDS
 from courier.shipments.services.orders import ORDER_INPUT_FIELDS
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
@@ -40,8 +41,28 @@ class OrderIntakeForm(forms.ModelForm):
         return value
 
 
+class MinuteDateTimeField(forms.DateTimeField):
+    """A time the page shows to the minute (the Chinese input format has no seconds): an
+    untouched value is not a change."""
+
+    def has_changed(self, initial, data):
+        try:
+            value = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        if initial is None or value is None:
+            return (initial is None) != (value is None)
+        return initial.replace(second=0, microsecond=0) != value.replace(second=0, microsecond=0)
+
+
+# The key of ``ModifyForm``'s initial data holding the masked current values (ORG-03) of the
+# personal fields a person may not see: shown as the inputs' placeholders, never posted back.
+MASKED_CURRENT = "masked_current"
+
+
 class ModifyForm(forms.Form):
-    """SHP-06: only the fields filled in are changed."""
+    """SHP-06: starts from the order's current values; only the fields changed are sent to the
+    service, and a form with no change is refused ("nothing changed")."""
 
     recipient_name = forms.CharField(label=_("recipient name"), required=False)
     recipient_phone = forms.CharField(label=_("recipient phone"), required=False)
@@ -49,7 +70,7 @@ class ModifyForm(forms.Form):
     recipient_city = forms.CharField(label=_("recipient city"), required=False)
     recipient_district = forms.CharField(label=_("recipient district"), required=False)
     recipient_address = forms.CharField(label=_("recipient address"), required=False)
-    required_arrival_at = forms.DateTimeField(label=_("required arrival"), required=False)
+    required_arrival_at = MinuteDateTimeField(label=_("required arrival"), required=False)
     transport_mode = forms.ChoiceField(
         label=_("transport mode"),
         required=False,
@@ -61,6 +82,32 @@ class ModifyForm(forms.Form):
         help_text=_("Edit, remark, confirm with the customer, then the printing desk is told."),
     )
     confirmation_note = forms.CharField(label=_("confirmation note"), required=False)
+
+    MODIFIABLE = MODIFIABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial = dict(self.initial)
+        for name, masked in (self.initial.pop(MASKED_CURRENT, None) or {}).items():
+            self.fields[name].widget.attrs["placeholder"] = masked
+            hidden = _("Current value hidden (%(masked)s); type the new one.")
+            self.fields[name].help_text = hidden % {"masked": masked}
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [
+            name
+            for name in self.MODIFIABLE
+            if name in self.changed_data and cleaned.get(name) not in (None, "")
+        ]
+        for name in self.MODIFIABLE:
+            if name not in changed and name in cleaned:
+                cleaned[name] = None  # unchanged: not sent to the service
+        if not changed and not any(name in self.errors for name in self.MODIFIABLE):
+            raise forms.ValidationError(
+                _("Nothing changed: change at least one field."), code="unchanged"
+            )
+        return cleaned
 
 
 class ReasonForm(forms.Form):

@@ -1,13 +1,16 @@
 """Admin of orders: intake through the service, then read-only; order exceptions' steps."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core import masking
 from courier.core.admin.masking import PersonalDataAdminMixin
 from courier.core.admin.paginators import EstimatedCountPaginator
 from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
 from courier.core.masking import ADDRESS, NAME, PHONE, mask_phones_in_text
+from courier.core.services.privacy import personal_data_reveal_record
 from courier.shipments.models import (
     Order,
     OrderException,
@@ -20,7 +23,7 @@ from courier.shipments.models import (
 from courier.shipments.services import availability, modify, orderdesk, orders
 
 from . import forms as f
-from .common import ReadOnlyInline
+from .common import ReadOnlyInline, modification_message
 
 
 class OrderLineInline(admin.TabularInline):
@@ -79,23 +82,57 @@ class TransportChoiceInline(ReadOnlyInline):
 def _line_modify(request, order, d):
     lines = list(order.lines.all())
     if d["line"] > len(lines):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"line": _("This order has %(n)s goods lines.") % {"n": len(lines)}})
-    changes = {k: d[k] for k in modify.LINE_FIELDS if d.get(k) not in (None, "")}
+    line = lines[d["line"] - 1]
+    changes = {
+        k: d[k]
+        for k in modify.LINE_FIELDS
+        if d.get(k) not in (None, "") and d[k] != getattr(line, k)
+    }
+    if not changes:
+        raise ValidationError(_("Nothing changed: change at least one field."), code="unchanged")
     outcome = modify.order_line_modify(
-        lines[d["line"] - 1],
+        line,
         changes,
         user=request.user,
         confirmed_via=d["confirmed_via"],
         confirmation_note=d["confirmation_note"],
     )
-    if availability.outcome_handed_to_aftersales(outcome):
-        return _("Already shipped: handed to after-sales.")
-    return _("Done (%(route)s).") % {"route": outcome.route}
+    return modification_message(outcome)
 
 
-def _suggestion(order) -> dict:
+def line_modify_initial(request, order) -> dict:
+    """SHP-06: an order of one goods line starts from that line's current values (with several
+    the line is chosen first, so no line's values are put in front of another)."""
+    lines = list(order.lines.all()[:2])
+    if len(lines) != 1:
+        return {}
+    return {"line": 1, **{k: getattr(lines[0], k) for k in modify.LINE_FIELDS}}
+
+
+def modify_initial(request, shipment) -> dict:
+    """SHP-06: the modification page starts from the order's current values. A personal field
+    (ORG-03) is filled in only for a person who may see it (recorded once, on the page's GET);
+    anyone else sees it masked as a placeholder and types the new value."""
+    order = shipment.order
+    values = {name: getattr(order, name) for name in modify.MODIFIABLE_FIELDS}
+    personal = {n: k for n, k in ORDER_PERSONAL_FIELDS.items() if n in values}
+    revealed = masking.may_reveal(request.user) and handles_shipments(
+        request.user, [shipment.dedicated_agent_id]
+    )
+    if revealed:
+        if request.method == "GET":
+            personal_data_reveal_record(request.user, order, personal, view="modify")
+        return values
+    for name in personal:
+        del values[name]
+    values[f.MASKED_CURRENT] = {
+        name: masking.mask(kind, getattr(order, name)) for name, kind in personal.items()
+    }
+    return values
+
+
+def _suggestion(request, order) -> dict:
     suggestion = orderdesk.transport_mode_suggestion(order)
     return {"mode": suggestion.mode, "ground": suggestion.ground}
 
@@ -165,6 +202,7 @@ class OrderAdmin(PersonalDataAdminMixin, ServiceActionsMixin, SimpleHistoryAdmin
             _("Modify goods (customer request)"),
             _line_modify,
             form=f.LineModifyForm,
+            initial=line_modify_initial,
         ),
         "urgent": ServiceAction(
             _("Customer in a hurry: ask the warehouse"),

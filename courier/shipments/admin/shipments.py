@@ -37,8 +37,8 @@ from courier.shipments.services import (
 )
 
 from . import forms as f
-from .common import ReadOnlyInline
-from .orders import ORDER_PERSONAL_FIELDS
+from .common import ReadOnlyInline, modification_message, outcome_message
+from .orders import ORDER_PERSONAL_FIELDS, modify_initial
 
 
 class DeliveryAttemptInline(PersonalDataAdminMixin, ReadOnlyInline):
@@ -107,18 +107,12 @@ class DeskInstructionInline(ReadOnlyInline):
 MODIFY_CONFIRMATION = ("confirmed_via", "confirmation_note")
 
 
-def _transition(name: str, label) -> ServiceAction:
+def _transition(name: str, label, *, irreversible: bool = False) -> ServiceAction:
     def run(request, obj, data):
         shipments.shipment_transition(obj, name, user=request.user)
         return _("Shipment %(n)s: %(label)s.") % {"n": obj.waybill_number, "label": label}
 
-    return ServiceAction(label, run)
-
-
-def _outcome_message(outcome) -> str:
-    if availability.outcome_handed_to_aftersales(outcome):
-        return _("Already shipped: handed to after-sales.")
-    return _("Done (%(route)s).") % {"route": outcome.route}
+    return ServiceAction(label, run, irreversible=irreversible)
 
 
 def _attempt(request, obj, d):
@@ -198,10 +192,10 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
         "depart": _transition("depart", _("In transit")),
         "arrive_at_station": _transition("arrive_at_station", _("Arrived at station")),
         "send_out": _transition("send_out", _("Out for delivery")),
-        "mark_lost": _transition("mark_lost", _("Lost")),
+        "mark_lost": _transition("mark_lost", _("Lost"), irreversible=True),
         "modify": ServiceAction(
             _("Modify (customer request)"),
-            lambda r, o, d: _outcome_message(
+            lambda r, o, d: modification_message(
                 modify.shipment_modify(
                     o,
                     {
@@ -214,13 +208,15 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
                 )
             ),
             form=f.ModifyForm,
+            initial=modify_initial,
         ),
         "cancel": ServiceAction(
             _("Cancel"),
-            lambda r, o, d: _outcome_message(
+            lambda r, o, d: outcome_message(
                 shipments.shipment_cancel(o, user=r.user, reason=d["reason"])
             ),
             form=f.ReasonForm,
+            irreversible=True,
         ),
         "inbound": ServiceAction(
             _("Station inbound"),

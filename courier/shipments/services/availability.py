@@ -43,8 +43,16 @@ def _state_possible(obj, name: str) -> bool:
 
 def shipment_steps_available(shipment, user) -> set[str]:
     names = {t for t in SHIPMENT_TRANSITIONS if transition_possible(shipment, t, user)}
-    names |= {"modify", "exception", "instruct"}
     if shipment.needs_reprint:
+        names.discard("pick_up")  # the service refuses until it is re-printed
+    names |= {"exception", "instruct"}
+    if rules.modification_route(shipment.state) != rules.MODIFY_REFUSED:
+        names.add("modify")  # SHP-06: a finished shipment has nothing left to change
+    if (
+        shipment.needs_reprint
+        and shipment.state in ("printed", "packed")
+        and user.has_perm("courier.print_shipment")
+    ):
         names.add("reprint")
     if shipment.state in CANCEL_STATES:
         names.add("cancel")

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from courier.core.errors import StateConflict
@@ -230,6 +231,23 @@ class Outcome:
     applied: bool
 
 
+# What each route of a modification (SHP-06) or cancellation (SHP-07) did, as staff read it;
+# the route codes themselves are never shown.
+ROUTE_LABELS = {
+    rules.MODIFY_EDIT: gettext_lazy("changed before printing"),
+    rules.MODIFY_EDIT_PRINTED: gettext_lazy("changed on the printed papers"),
+    rules.MODIFY_REPRINT: gettext_lazy("changed after packing: the parcel is re-printed"),
+    rules.MODIFY_AFTERSALES: gettext_lazy("handed to after-sales"),
+    rules.CANCEL_VOID: gettext_lazy("voided before printing"),
+    rules.CANCEL_RETRIEVE: gettext_lazy("papers or parcel retrieved from the warehouse"),
+    rules.CANCEL_RECALL: gettext_lazy("recalled by after-sales"),
+}
+
+
+def route_label(route: str) -> str:
+    return str(ROUTE_LABELS.get(route, gettext_lazy("done")))
+
+
 def aftersales_handoff(shipment: Shipment, subject: str, body: str, *, key: str) -> None:
     notification_send(
         users_in_role("aftersales"),
@@ -303,7 +321,7 @@ def shipment_cancel(shipment: Shipment, *, user, reason: str = "") -> Outcome:
         order_remark_add(
             locked.order,
             _("Customer requested cancellation (%(route)s), done — %(date)s %(name)s")
-            % {"route": route, "date": today.strftime("%Y.%m.%d"), "name": name},
+            % {"route": route_label(route), "date": today.strftime("%Y.%m.%d"), "name": name},
             user=user,
             kind="cancellation",
             red_flag=True,
