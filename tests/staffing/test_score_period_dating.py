@@ -217,9 +217,9 @@ def test_migration_rekeys_calendar_month_events_but_not_settled_ones(dept):
     Settlement.objects.create(department=other, month=MARCH, state=SettlementState.SETTLED)
     rule = ScoreRule.objects.get(code="G5")
 
-    def raw(employee, moment, month, **kwargs):
+    def raw(employee, moment, month, points=-3, **kwargs):
         return ScoreEvent.objects.create(
-            employee=employee, rule=rule, points=-3, occurred_at=moment, month=month, **kwargs
+            employee=employee, rule=rule, points=points, occurred_at=moment, month=month, **kwargs
         )
 
     early = raw(agent, at(2026, 3, 5), MARCH)
