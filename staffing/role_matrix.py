@@ -24,6 +24,9 @@ How the rows were decided, against the duties in the source documents (docs/requ
   who report to them (``staffing.admin.access``); the manager reads every line. Finance reads the
   settlement sheets and the department funds (the amounts it pays). An employee reads their own on
   /staff/ and /scoring/me/, never in the admin. Feed tokens are never shown in the admin.
+- SCR-07 (issue 13 point 21): a settled month is reopened only when a manager asks (with the
+  reason) and head office approves; the request rows are read by the supervisor line, the manager,
+  HQ and finance (``staffing.services.settlement_reopening`` checks the positions again).
 - Finance models are kept by finance (``courier.manage_finance``) and read by the manager
   (``courier.approve_finance``); their admin checks those permissions.
 - DLV-01: the merchant's authorisation of another recipient is recorded by the origin's dedicated
@@ -195,6 +198,9 @@ _MATRIX_ROWS: dict[str, str] = {
     "staffing.settlement":                "-    -    -    -    -    vc   v    vc   -    v",
     "staffing.settlementline":            "-    -    -    -    -    v    v    v    -    v",
     "staffing.fundentry":                 "-    -    -    -    -    va   v    va   -    va",
+    # SCR-07: a settled month is reopened on a manager's request (held: asked from the month)
+    # with head office's approval (held: the buttons); the supervisor line and finance read it.
+    "staffing.settlementreopening":       "-    -    -    -    -    v    v    vA   vC   v",
     # --- staffing: the account register (ORG-05) and training records (ORG-06)
     "staffing.systemaccount":             "-    -    -    -    -    vac  v    vac  -    -",
     "staffing.accountholding":            "-    -    -    -    -    vac  v    vac  -    -",

@@ -16,5 +16,7 @@ urlpatterns = [
         views.statement,
         name="statement",
     ),
+    path("settlements/<int:pk>/reopening/", views.reopening_create, name="reopening-request"),
+    path("reopenings/<int:pk>/<slug:decision>/", views.reopening_decide, name="reopening-decide"),
     path("settlements/<int:pk>/<slug:step>/", views.settlement_step, name="settlement-step"),
 ]

@@ -187,15 +187,16 @@ def supervisor_board(employee, now: dt.datetime) -> dict:
 def branch_matrix(start: dt.date, end: dt.date, department_ids=None) -> dict:
     """RPT-02: per branch (department) and local day, ``start``..``end``: first-response and
     solution SLA met %, revisit %, re-delivery success %; per branch, open incidents and the
-    month's settlement state; per day, the hotline answer rate and orders processed within
-    24 h (CMP-12, measured: 3 queries). 9 queries whatever the size."""
+    settlement state of the score period ``end`` falls in (SCR-04: payday to payday, 2 queries);
+    per day, the hotline answer rate and orders processed within 24 h (CMP-12, measured: 3
+    queries). 10 queries whatever the size."""
     departments = staffing_selectors.departments_listed(department_ids)
     wanted = [d.pk for d in departments]
     members = staffing_selectors.department_members(wanted)
     sla = complaints_selectors.sla_by_department_day(start, end)
     work = tracking_selectors.follow_up_by_department_day(start, end)
     incidents = complaints_selectors.incidents_open_by_department()
-    settlements = staffing_selectors.settlements_of_month(end, wanted)
+    settlements = staffing_selectors.settlements_of_period(end, wanted)
     levels = complaints_selectors.service_levels_by_day(start, end)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     rows = []

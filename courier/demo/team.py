@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from staffing import selectors as staffing_selectors
 from staffing.models import (
     Department,
     LeaveRequest,
@@ -36,7 +37,7 @@ MEMBERS = [("agent", 0), ("agent2", 1), ("presales", 0), ("aftersales", 1)]
 STEPS = ["cs-early", "cs-late"]
 OPEN_REQUESTS = ("requested", "awaiting_colleague", "awaiting_supervisor")
 
-# Last month: (login, rule, day of the month, points or None, reason)
+# Last score period: (login, rule, day of the period (1 = its payday), points or None, reason)
 LAST_MONTH_EVENTS = [
     ("agent", "G8", 3, None, "发现并更正同事的地址错误，避免错发"),
     ("agent", "G9", 6, None, "订单确认后未关闭聊天窗口"),
@@ -160,15 +161,25 @@ def _recorded(employee, rule_code: str, month: dt.date) -> bool:
     ).exists()
 
 
-def last_month(clock: Clock) -> dt.date:
-    return (clock.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+def this_period(clock: Clock, department_id: int) -> tuple[dt.date, dt.date]:
+    """SCR-04: the label and first day of the score period today falls in (payday to payday)."""
+    label = staffing_selectors.score_period_of(department_id, clock.today)
+    return label, staffing_selectors.score_period_span(department_id, label)[0]
+
+
+def last_month(clock: Clock, department_id: int) -> tuple[dt.date, dt.date]:
+    """The label and first day of the score period before today's (the one to settle)."""
+    _label, start = this_period(clock, department_id)
+    label = staffing_selectors.score_period_of(department_id, start - dt.timedelta(days=1))
+    return label, staffing_selectors.score_period_span(department_id, label)[0]
 
 
 def scores_ensure(cast: Cast, clock: Clock) -> Settlement:
     """SCR-08/SCR-09: a month of the supervisor's score entries for the team, two more this month,
     and last month's settlement open for the supervisor to compute and submit (SCR-04/SCR-07)."""
     supervisor = cast.users["supervisor"]
-    month = last_month(clock)
+    department_id = cast.employees["agent"].department_id
+    month, start = last_month(clock, department_id)
     tz = timezone.get_current_timezone()
     for login, code, day, points, reason in LAST_MONTH_EVENTS:
         employee = cast.employees[login]
@@ -178,16 +189,19 @@ def scores_ensure(cast: Cast, clock: Clock) -> Settlement:
             employee=employee,
             rule_code=code,
             source=None,
-            occurred_at=dt.datetime.combine(month.replace(day=day), dt.time(10, 30), tzinfo=tz),
+            # "day of the month" counts from the period's first day (its payday)
+            occurred_at=dt.datetime.combine(
+                start + dt.timedelta(days=day - 1), dt.time(10, 30), tzinfo=tz
+            ),
             user=supervisor,
             reason=reason,
             points=points,
         )
-    this_month = clock.today.replace(day=1)
+    this_month, this_start = this_period(clock, department_id)
     for login, code, hours, reason in THIS_MONTH_EVENTS:
         employee = cast.employees[login]
         at = clock.before_morning(hours=hours)
-        if timezone.localdate(at) < this_month or _recorded(employee, code, this_month):
+        if timezone.localdate(at) < this_start or _recorded(employee, code, this_month):
             continue
         score_event_record(
             employee=employee,

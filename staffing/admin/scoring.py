@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from courier.core.admin.history import ChangeReasonMixin
 from courier.core.admin.workflow import (
     OptionalReasonForm,
+    ReasonForm,
     ServiceAction,
     ServiceActionsMixin,
     ServiceErrorsAsMessages,
@@ -32,9 +33,12 @@ from staffing.models import (
     ScoringPolicy,
     Settlement,
     SettlementLine,
+    SettlementReopening,
 )
+from staffing.selectors.access import department_scope
 from staffing.services import scoring as scoring_services
 from staffing.services import settlement as settlement_services
+from staffing.services import settlement_reopening as reopening_services
 
 
 @admin.register(ScoringPolicy)
@@ -352,6 +356,16 @@ class SettlementAdmin(ServiceActionsMixin, SupervisorLineMixin, SimpleHistoryAdm
             form=OptionalReasonForm,
             available=fsm_transition_possible("reopen"),
         ),
+        # SCR-07 (issue 13 point 21): a settled month reopens only with HQ's approval.
+        "request_reopening": ServiceAction(
+            _("Ask HQ to reopen the settled month (manager)"),
+            lambda r, s, d: reopening_services.reopening_request(
+                s, user=r.user, reason=d["reason"]
+            ),
+            form=ReasonForm,
+            available=reopening_services.reopening_requestable,
+            permission=("add", SettlementReopening),
+        ),
     }
 
     def has_add_permission(self, request):
@@ -370,6 +384,71 @@ class SettlementAdmin(ServiceActionsMixin, SupervisorLineMixin, SimpleHistoryAdm
         return format_html(
             '<a href="{}">{}</a>', reverse("scoring:settlement", args=[obj.pk]), gettext("Open")
         )
+
+
+@admin.register(SettlementReopening)
+class SettlementReopeningAdmin(ServiceActionsMixin, SupervisorLineMixin, SimpleHistoryAdmin):
+    """SCR-07 (issue 13 point 21): a manager's request to reopen a settled month, approved or
+    refused by head office (never by the person who asked); read-only, moved by its service."""
+
+    line_field = "settlement__department"
+    line_by = "department"
+
+    list_display = [
+        "requested_at",
+        "settlement",
+        "state",
+        "requested_by",
+        "reason",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["state", "settlement__department"]
+    list_select_related = ["settlement__department", "requested_by", "decided_by"]
+    readonly_fields = [
+        "settlement",
+        "state",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "undone_approved_by",
+        "undone_approved_at",
+        "fund_taken_back",
+        "sheet_before",
+    ]
+    fields = readonly_fields
+    service_actions = {
+        "approve": ServiceAction(
+            _("Approve the reopening (HQ)"),
+            lambda r, o, d: reopening_services.reopening_approve(o, user=r.user, note=d["reason"]),
+            form=OptionalReasonForm,
+            available=reopening_services.reopening_decidable,
+        ),
+        "refuse": ServiceAction(
+            _("Refuse the reopening (HQ)"),
+            lambda r, o, d: reopening_services.reopening_refuse(o, user=r.user, note=d["reason"]),
+            form=ReasonForm,
+            available=reopening_services.reopening_decidable,
+        ),
+    }
+
+    def in_line(self, request, obj) -> bool:
+        if obj is None:
+            return True
+        scope = department_scope(request.user)
+        return scope is None or obj.settlement.department_id in scope
+
+    def has_add_permission(self, request):
+        return False  # asked from the settled month (its admin page or settlement screen)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided through the buttons, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class FundSpendingForm(forms.ModelForm):

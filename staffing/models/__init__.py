@@ -26,6 +26,7 @@ from .scoring import (  # noqa: F401, E501
     ScoringPolicy,
     Settlement,
     SettlementLine,
+    SettlementReopening,
 )
 from .scoring_cancel import ScoreCancelCondition  # noqa: F401
 from .shifts import ShiftSession, ShiftType  # noqa: F401

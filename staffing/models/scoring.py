@@ -296,8 +296,10 @@ class ScoreAppeal(FSMModelMixin, models.Model):
 from .scoring_settlement import (  # noqa: E402
     FundEntry,
     FundKind,
+    ReopeningState,
     Settlement,
     SettlementLine,
+    SettlementReopening,
     SettlementState,
 )
 
@@ -313,7 +315,9 @@ __all__ = [
     "ScoreRule",
     "ScoreTier",
     "ScoringPolicy",
+    "ReopeningState",
     "Settlement",
     "SettlementLine",
+    "SettlementReopening",
     "SettlementState",
 ]

@@ -59,6 +59,9 @@ class Settlement(FSMModelMixin, models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # SCR-07 (issue 13 point 21): 1 for the first approval; each reopening approved by HQ starts
+    # the next round, so the fund is credited again for the new approval only.
+    round = models.PositiveSmallIntegerField(_("approval round"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -88,6 +91,10 @@ class Settlement(FSMModelMixin, models.Model):
     @transition(field=state, source=SettlementState.SETTLING, target=SettlementState.SETTLED)
     def approve(self):
         pass
+
+    @transition(field=state, source=SettlementState.SETTLED, target=SettlementState.OPEN)
+    def unfreeze(self):
+        """A settled month reopened: a manager asked, HQ approved (``SettlementReopening``)."""
 
 
 class SettlementLine(models.Model):
@@ -134,6 +141,7 @@ class FundKind(models.TextChoices):
     CASH_FINE = "cash_fine", _("Cash fine")
     SUPERVISOR_FINE = "supervisor_fine", _("Supervisor fine")
     SPENDING = "spending", _("Spending")
+    REOPENED = "reopened", _("Taken back on reopening")
 
 
 class FundEntry(models.Model):
@@ -164,6 +172,8 @@ class FundEntry(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The settlement's approval round the entry belongs to (a reopened month credits anew).
+    round = models.PositiveSmallIntegerField(_("approval round"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -180,11 +190,92 @@ class FundEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["settlement", "employee", "kind"],
+                fields=["settlement", "employee", "kind", "round"],
                 condition=models.Q(settlement__isnull=False),
-                name="fundentry_once_per_settlement_line",
+                name="fundentry_once_per_settlement_line_round",
             ),
         ]
 
     def __str__(self):
         return f"{self.department} {self.amount:+}"
+
+
+class ReopeningState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved (month reopened)")
+    REFUSED = "refused", _("Refused")
+
+
+class SettlementReopening(FSMModelMixin, models.Model):
+    """SCR-07 (issue 13 point 21): a settled month reopened only by a manager with HQ's
+    approval: who asked, why, who decided and when, and what the reopening undid (the approval
+    and the fund credits taken back). Every change is in the history."""
+
+    settlement = models.ForeignKey(
+        Settlement,
+        verbose_name=_("settlement"),
+        on_delete=models.PROTECT,
+        related_name="reopenings",
+    )
+    state = FSMField(
+        _("state"),
+        max_length=10,
+        choices=ReopeningState.choices,
+        default=ReopeningState.REQUESTED,
+        protected=True,
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision"), blank=True)
+    # What the approval undid: the settlement's approval and the fines taken back from the fund.
+    undone_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approval undone (by)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    undone_approved_at = models.DateTimeField(_("approval undone (at)"), null=True, blank=True)
+    fund_taken_back = models.DecimalField(_("taken back from the fund"), default=0, **MONEY)
+    # The sheet as approved, one row per person: [number, name, final score, net amount].
+    sheet_before = models.JSONField(_("sheet as approved"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("settlement reopening")
+        verbose_name_plural = _("settlement reopenings")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settlement"],
+                condition=models.Q(state="requested"),
+                name="settlementreopening_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.settlement} ({self.get_state_display()})"
+
+    @transition(field=state, source=ReopeningState.REQUESTED, target=ReopeningState.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=ReopeningState.REQUESTED, target=ReopeningState.REFUSED)
+    def refuse(self):
+        pass

@@ -1,6 +1,6 @@
 """The 100-point score's arithmetic (SCR-01..06), pure: tiers and amounts come in as values."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -111,6 +111,53 @@ def period_of(day: date, payday_day: int) -> date:
     month = day.replace(day=1)
     start, _end = period_bounds(month, payday_day)
     return month if day >= start else previous_month(month)
+
+
+def period_containing(
+    day: date, payday_day: int, paydays: Mapping[date, date | None] | None = None
+) -> date:
+    """SCR-01/SCR-04: the label of the score period ``day`` falls in when some periods' paydays
+    were moved by hand: the period labelled ``M`` runs from the payday closing ``M - 1`` to the
+    day before the payday closing ``M``; ``paydays`` maps a label to its payday (a missing or
+    empty one is the policy's ``payday_day``).
+
+    >>> moved = {date(2026, 3, 1): date(2026, 4, 8)}
+    >>> period_containing(date(2026, 4, 8), 10, moved)
+    datetime.date(2026, 4, 1)
+    >>> period_containing(date(2026, 4, 7), 10, moved)
+    datetime.date(2026, 3, 1)
+    >>> period_containing(date(2026, 4, 9), 10)
+    datetime.date(2026, 3, 1)
+    """
+    paydays = paydays or {}
+
+    def pay(label: date) -> date:
+        return paydays.get(label) or payday_for(label, payday_day)
+
+    label = period_of(day, payday_day)
+    for _step in range(3):  # a moved payday shifts a boundary by days, never by months
+        if day < pay(previous_month(label)):
+            label = previous_month(label)
+        elif day >= pay(label):
+            label = next_month(label)
+        else:
+            break
+    return label
+
+
+def period_span(
+    label: date, payday_day: int, paydays: Mapping[date, date | None] | None = None
+) -> tuple[date, date]:
+    """SCR-04: first and last day of the period ``label`` with moved paydays (``period_bounds``
+    when none moved).
+
+    >>> period_span(date(2026, 3, 1), 10, {date(2026, 3, 1): date(2026, 4, 8)})
+    (datetime.date(2026, 3, 10), datetime.date(2026, 4, 7))
+    """
+    paydays = paydays or {}
+    start = paydays.get(previous_month(label)) or payday_for(previous_month(label), payday_day)
+    end = paydays.get(label) or payday_for(label, payday_day)
+    return start, end - timedelta(days=1)
 
 
 def settle_from(payday: date) -> date:

@@ -13,6 +13,8 @@ READS_OWN_DEPARTMENT = frozenset({Position.SUPERVISOR, Position.PLATFORM_SUPERVI
 # SCR-07: submits the department's sheet; SCR-05: earns or pays the team result.
 DEPARTMENT_SUPERVISORS = frozenset({Position.SUPERVISOR})
 MANAGERS = frozenset({Position.MANAGER})
+# SCR-07 (issue 13 point 21): approves reopening a settled month a manager asked to reopen.
+HEAD_OFFICE = frozenset({Position.HQ})
 # SCR-05: left out when counting the department's team at full marks or below 60.
 NOT_IN_TEAM = frozenset({Position.SUPERVISOR, Position.PLATFORM_SUPERVISOR, Position.MANAGER})
 
@@ -66,6 +68,14 @@ def user_is_manager(user) -> bool:
         return True
     me = employee_for_user(user)
     return bool(me and me.position in MANAGERS)
+
+
+def user_is_hq(user) -> bool:
+    """SCR-07: head office, which approves reopening a settled month (a superuser too)."""
+    if _superuser(user):
+        return True
+    me = employee_for_user(user)
+    return bool(me and me.position in HEAD_OFFICE)
 
 
 def user_supervises_department(user, department_id: int) -> bool:

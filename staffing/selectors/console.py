@@ -1,12 +1,13 @@
 """Reads the ops console (``courier.console``) composes for each role's home: who belongs to which
-department, who is on duty now and next, and the month's settlement of each department."""
+department, who is on duty now and next (the score period's settlement of each department is
+``staffing.selectors.scoring.settlements_of_period``)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from staffing.models import Department, Employee, RosterEntry, RosterKind, Settlement
+from staffing.models import Department, Employee, RosterEntry, RosterKind
 
 
 def department_members(department_ids=None) -> dict[int, list[int]]:
@@ -60,11 +61,3 @@ def duty_now_and_next(department_id: int, now: dt.datetime) -> dict:
         "next_at": next_start,
         "next": [e for start, e in upcoming if start == next_start],
     }
-
-
-def settlements_of_month(month: dt.date, department_ids=None) -> dict[int, Settlement]:
-    """SCR-04/07: each department's settlement of the month (first day), one query."""
-    qs = Settlement.objects.filter(month=month.replace(day=1))
-    if department_ids is not None:
-        qs = qs.filter(department_id__in=list(department_ids))
-    return {s.department_id: s for s in qs}

@@ -15,6 +15,7 @@ from staffing.models import (
     ScoreTier,
     ScoringPolicy,
     Settlement,
+    SettlementReopening,
 )
 from staffing.models.scoring import AppealState, EventKind
 from staffing.rules import scoring as rules
@@ -79,6 +80,64 @@ def board_departments():
     return Department.objects.filter(is_active=True)
 
 
+# --- The score period (SCR-01, SCR-04: payday to the day before the next payday) -----------
+
+
+def _paydays(department_id: int, labels) -> dict[date, date | None]:
+    """The paydays set on the department's settlements of ``labels`` (moved by hand or
+    defaulted when the row was opened)."""
+    return dict(
+        Settlement.objects.filter(department_id=department_id, month__in=list(labels)).values_list(
+            "month", "payday"
+        )
+    )
+
+
+def _around(label: date) -> list[date]:
+    before = rules.previous_month(label)
+    return [rules.previous_month(before), before, label, rules.next_month(label)]
+
+
+def score_period_of(department_id: int, day: date, payday_day: int | None = None) -> date:
+    """SCR-01/SCR-04: the label (first of a month) of the department's score period that
+    ``day`` falls in: from a payday to the day before the next one, a payday moved on the
+    settlement included. 2 queries (1 with ``payday_day`` given)."""
+    if payday_day is None:
+        payday_day = ScoringPolicy.current().payday_day
+    guess = rules.period_of(day, payday_day)
+    return rules.period_containing(day, payday_day, _paydays(department_id, _around(guess)))
+
+
+def score_period_span(
+    department_id: int, label: date, payday_day: int | None = None
+) -> tuple[date, date]:
+    """SCR-04: first and last day of the department's period ``label``."""
+    if payday_day is None:
+        payday_day = ScoringPolicy.current().payday_day
+    paydays = _paydays(department_id, [rules.previous_month(label), label])
+    return rules.period_span(label, payday_day, paydays)
+
+
+def settlements_of_period(day: date, department_ids=None) -> dict[int, Settlement]:
+    """SCR-04/07: each department's settlement of the score period ``day`` falls in (the
+    period's payday may have been moved per department): 2 queries."""
+    payday_day = ScoringPolicy.current().payday_day
+    guess = rules.period_of(day, payday_day)
+    qs = Settlement.objects.filter(month__in=_around(guess))
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=list(department_ids))
+    rows: dict[int, dict[date, Settlement]] = {}
+    for settlement in qs:
+        rows.setdefault(settlement.department_id, {})[settlement.month] = settlement
+    found = {}
+    for department_id, by_label in rows.items():
+        paydays = {label: s.payday for label, s in by_label.items()}
+        label = rules.period_containing(day, payday_day, paydays)
+        if label in by_label:
+            found[department_id] = by_label[label]
+    return found
+
+
 def settlement_find(department_id: int, month: date) -> Settlement | None:
     return Settlement.objects.filter(department_id=department_id, month=month).first()
 
@@ -93,6 +152,23 @@ def settlement_lines(settlement: Settlement):
 
 def settlement_line_of(settlement: Settlement, employee_id: int):
     return settlement.lines.select_related("employee").filter(employee_id=employee_id).first()
+
+
+def settlement_reopenings(settlement: Settlement) -> list[SettlementReopening]:
+    """SCR-07: the month's reopening requests, newest first, with who asked and decided."""
+    return list(
+        settlement.reopenings.select_related("requested_by", "decided_by").order_by(
+            "-requested_at", "-pk"
+        )
+    )
+
+
+def settlement_reopening(pk: int) -> SettlementReopening | None:
+    return (
+        SettlementReopening.objects.select_related("settlement", "requested_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def open_appeals(department_id: int, month: date):

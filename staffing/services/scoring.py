@@ -7,6 +7,7 @@ harmless. The ledger is append-only: a cancellation is a reversing row.
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,7 +27,7 @@ from staffing.models import (
     Settlement,
 )
 from staffing.models.scoring import AppealState, CashMode, EventKind, SettlementState
-from staffing.rules.scoring import appeal_in_time, month_of
+from staffing.rules.scoring import appeal_in_time
 
 
 class ScoringError(ApplicationError):
@@ -34,7 +35,7 @@ class ScoringError(ApplicationError):
 
 
 class MonthFrozen(StateConflict, ScoringError):
-    """The month is settled: its ledger cannot change any more."""
+    """The score period is settled: its ledger cannot change any more."""
 
 
 def _aware(moment: datetime | date) -> datetime:
@@ -160,7 +161,11 @@ def score_event_record(
     occurred_at = _aware(occurred_at)
     if occurred_at > timezone.now() + timedelta(minutes=5):
         raise ScoringError(_("An event cannot happen in the future."))
-    month = month_of(occurred_at, settings.TIME_ZONE)
+    # SCR-01/SCR-04: the event counts in the score period of its local day (payday to the day
+    # before the next payday), not in its calendar month.
+    month = selectors.score_period_of(
+        employee.department_id, timezone.localdate(occurred_at, ZoneInfo(settings.TIME_ZONE))
+    )
     event_points = _points_for(rule, points, cash_given=bool(cash))
     event_cash = _cash_for(rule, employee, cash)
     try:

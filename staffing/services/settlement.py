@@ -1,11 +1,12 @@
-"""The monthly settlement (SCR-02..07): open → settling → settled, per department and month.
+"""The settlement (SCR-02..07) of each score period (payday to the day before the next payday,
+labelled by the first of the month it starts in): open → settling → settled, per department.
 
 The sheet is computed in a fixed number of queries whatever the department's size: the ledger
 is aggregated per employee in the database and the lines are written with one bulk insert.
 """
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models import Case, Count, DecimalField, F, IntegerField, Max, Su
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courier.core.errors import StateConflict
 from staffing.models import (
     Department,
     Employee,
@@ -30,12 +32,19 @@ from staffing.selectors import (
     fund_balance,
     open_appeals,
     policy_amounts,
+    score_period_of,
+    settlement_find,
     tiers_current,
     user_is_manager,
     user_supervises_department,
 )
 from staffing.selectors.access import user_may_compute_settlement
 from staffing.services.scoring import ScoringError
+
+
+class AlreadyApproved(StateConflict, ScoringError):
+    """A second (stale) approval of something already approved: told who and when."""
+
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -262,16 +271,9 @@ def settlement_approve(settlement: Settlement, *, user) -> Settlement:
         settlement = _lock(settlement)
         if settlement.state == SettlementState.SETTLED:
             # A second approval (a stale page, a double click) is told, not silently accepted.
-            raise ScoringError(
+            raise AlreadyApproved(
                 _("This month was already approved by %(name)s at %(when)s.")
-                % {
-                    "name": settlement.approved_by.get_username()
-                    if settlement.approved_by
-                    else "—",
-                    "when": timezone.localtime(settlement.approved_at).strftime("%Y-%m-%d %H:%M")
-                    if settlement.approved_at
-                    else "—",
-                }
+                % {"name": _who(settlement.approved_by), "when": _when(settlement.approved_at)}
             )
         payday = _payday(settlement)
         if rules.settlement_early(timezone.localdate(), payday):
@@ -295,6 +297,14 @@ def settlement_approve(settlement: Settlement, *, user) -> Settlement:
         _save(settlement, user, ["state", "approved_by", "approved_at"])
         _fund_credit(settlement, user)
     return settlement
+
+
+def _who(user) -> str:
+    return user.get_username() if user else "—"
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def _payday(settlement: Settlement) -> date:
@@ -322,6 +332,7 @@ def _fund_credit(settlement: Settlement, user) -> None:
                         settlement=settlement,
                         employee_id=line.employee_id,
                         note=month,
+                        round=settlement.round,
                         created_by=user,
                     )
                 )
@@ -372,21 +383,26 @@ def fund_spend(*, department: Department, amount: Decimal, note: str, user) -> F
 
 
 def settlements_due_run(today: date | None = None) -> dict[str, str]:
-    """SCR-04: on the day before payday (or later, if a month is still open), compute the sheet
-    of last month for every scored department. Idempotent; returns code → outcome."""
+    """SCR-04: on the day before payday (or later, while it is still open), compute the sheet of
+    the score period that payday closes, for every scored department. The period is the one
+    ``today`` falls in (payday to the day before the next payday); until its settlement day the
+    job reports the previous period's state, computing it if it is still open (a missed day, a
+    reopened month). Idempotent; returns code → outcome."""
     today = today or timezone.localdate()
     policy = ScoringPolicy.current()
     departments = Department.objects.filter(is_active=True)
     if policy.department_codes:
         departments = departments.filter(code__in=policy.department_codes)
-    last_month = rules.previous_month(today.replace(day=1))
     outcome = {}
     for department in departments:
-        settlement = settlement_get(department, last_month)
-        payday = settlement.payday or rules.payday_for(last_month, policy.payday_day)
-        if today < payday - timedelta(days=1):
-            outcome[department.code] = "not due"
-            continue
+        label = score_period_of(department.pk, today, policy.payday_day)
+        settlement = settlement_get(department, label)
+        payday = settlement.payday or rules.payday_for(label, policy.payday_day)
+        if rules.settlement_early(today, payday):
+            settlement = settlement_find(department.pk, rules.previous_month(label))
+            if settlement is None:
+                outcome[department.code] = "not due"
+                continue
         if settlement.state != SettlementState.OPEN:
             outcome[department.code] = settlement.state
             continue

@@ -26,17 +26,20 @@ from staffing.models.scoring import SettlementState
 from staffing.selectors.access import user_may_compute_settlement
 from staffing.services import scoring as scoring_services
 from staffing.services import settlement as settlement_services
+from staffing.services import settlement_reopening as reopening_services
 
 MY_SCORE_PAGE_SIZE = 50
 
 
-def _month_param(request) -> date:
+def _month_param(request, department_id: int) -> date:
+    """The score period asked for (``?month=YYYY-MM``, the label of a period: the month it starts
+    in), else the department's period today falls in (SCR-04: payday to payday)."""
     raw = request.GET.get("month", "")
     try:
         year, month = (int(p) for p in raw.split("-"))
         return date(year, month, 1)
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        return selectors.score_period_of(department_id, timezone.localdate())
 
 
 def _page(request, template: str, context: dict):
@@ -54,11 +57,12 @@ def _visible(request, department_id: int) -> None:
 
 @login_required
 def my_score(request):
-    """SCR-01: my running score and this month's events, with an appeal button."""
+    """SCR-01/SCR-04: my running score and the events of this score period (from payday to the
+    day before the next payday), with an appeal button."""
     me = selectors.employee_for_user(request.user)
     if me is None:
         raise Http404(_("You have no employee profile."))
-    month = _month_param(request)
+    month = _month_param(request, me.department_id)
     events = selectors.score_events([me.pk], month)
     policy = ScoringPolicy.current()
     now = timezone.now()
@@ -75,6 +79,7 @@ def my_score(request):
             "title": _("My score"),
             "me": me,
             "month": month,
+            "period": selectors.score_period_span(me.department_id, month, policy.payday_day),
             "events": page.object_list,
             "page_obj": page,
             "line": selectors.running_line(events, policy),
@@ -98,12 +103,13 @@ def appeal_create(request, event_id: int):
 
 @login_required
 def board(request):
-    """The supervisor's department board: everyone's running score and figures this month."""
+    """The supervisor's department board: everyone's running score and figures in the score
+    period (SCR-04: payday to the day before the next payday)."""
     me = selectors.employee_for_user(request.user)
     department_id = request.GET.get("department") or (me.department_id if me else None)
     department = get_object_or_404(Department, pk=department_id)
     _visible(request, department.pk)
-    month = _month_param(request)
+    month = _month_param(request, department.pk)
     return _page(
         request,
         "staffing/scoring/board.html",
@@ -111,6 +117,7 @@ def board(request):
             "title": _("Score board"),
             "department": department,
             "month": month,
+            "period": selectors.score_period_span(department.pk, month),
             "lines": selectors.with_employees(
                 settlement_services.sheet_build(department.pk, month)
             ),
@@ -137,7 +144,7 @@ def settlement_open(request):
     for those who may compute it (SCR-04/SCR-07: the supervisor or a manager)."""
     department = get_object_or_404(Department, pk=request.GET.get("department"))
     _visible(request, department.pk)
-    month = _month_param(request)
+    month = _month_param(request, department.pk)
     existing = selectors.settlement_find(department.pk, month)
     if existing is not None:
         return redirect("scoring:settlement", existing.pk)
@@ -155,12 +162,20 @@ def settlement_open(request):
 def settlement_screen(request, pk: int):
     """SCR-04/SCR-07: the sheet, its state, and what is blocking the next step."""
     settlement = _settlement_for(request, pk)
+    reopenings = selectors.settlement_reopenings(settlement)
+    for reopening in reopenings:
+        reopening.may_decide = reopening_services.reopening_decidable(reopening, request.user)
     return _page(
         request,
         "staffing/scoring/settlement.html",
         {
             "title": _("Settlement %(s)s") % {"s": settlement},
             "settlement": settlement,
+            "period": selectors.score_period_span(settlement.department_id, settlement.month),
+            "reopenings": reopenings,
+            "may_request_reopening": reopening_services.reopening_requestable(
+                settlement, request.user
+            ),
             "lines": selectors.settlement_lines(settlement),
             "blockers": settlement_services.settlement_blockers(settlement),
             "appeals": selectors.open_appeals(
@@ -191,6 +206,45 @@ def settlement_step(request, pk: int, step: str):
     except ApplicationError as exc:
         _refused(request, exc)
     return redirect("scoring:settlement", settlement.pk)
+
+
+@login_required
+@require_POST
+def reopening_create(request, pk: int):
+    """SCR-07: a manager asks HQ to reopen the settled month, with the reason."""
+    settlement = _settlement_for(request, pk)
+    try:
+        reopening_services.reopening_request(
+            settlement, user=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Asked; head office decides on reopening the month."))
+    except ApplicationError as exc:
+        _refused(request, exc)
+    return redirect("scoring:settlement", settlement.pk)
+
+
+REOPENING_DECISIONS = {
+    "approve": reopening_services.reopening_approve,
+    "refuse": reopening_services.reopening_refuse,
+}
+
+
+@login_required
+@require_POST
+def reopening_decide(request, pk: int, decision: str):
+    """SCR-07: head office approves or refuses a manager's request to reopen a settled month."""
+    reopening = selectors.settlement_reopening(pk)
+    if reopening is None or decision not in REOPENING_DECISIONS:
+        raise Http404
+    _visible(request, reopening.settlement.department_id)
+    try:
+        REOPENING_DECISIONS[decision](
+            reopening, user=request.user, note=request.POST.get("note", "")
+        )
+        messages.success(request, _("Done."))
+    except ApplicationError as exc:
+        _refused(request, exc)
+    return redirect("scoring:settlement", reopening.settlement_id)
 
 
 EXPORT_COLUMNS = [

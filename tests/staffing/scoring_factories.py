@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import factory
 import pytest
 
-from staffing.models import Department, Position, ScoreEvent, ScoreRule
+from staffing.models import Department, Position, ScoreEvent, ScoreRule, ScoringPolicy
+from staffing.rules.scoring import period_of
 from tests.factories import EmployeeFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,9 +52,12 @@ class ScoreEventFactory(factory.django.DjangoModelFactory):
     employee = factory.SubFactory(EmployeeFactory)
     rule = factory.LazyFunction(lambda: ScoreRule.objects.get(code="G5"))
     points = -3
-    occurred_at = factory.LazyFunction(lambda: at(2026, 3, 5))
+    occurred_at = factory.LazyFunction(lambda: at(2026, 3, 15))
+    # SCR-04: the score period of the event's day (payday to the day before the next payday)
     month = factory.LazyAttribute(
-        lambda o: o.occurred_at.astimezone(SHANGHAI).date().replace(day=1)
+        lambda o: period_of(
+            o.occurred_at.astimezone(SHANGHAI).date(), ScoringPolicy.current().payday_day
+        )
     )
 
 

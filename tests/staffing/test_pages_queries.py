@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _events(employee, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
-        ScoreEventFactory(employee=employee, occurred_at=at(2026, 3, 5, 8) + timedelta(minutes=i))
+        ScoreEventFactory(employee=employee, occurred_at=at(2026, 3, 15, 8) + timedelta(minutes=i))
 
 
 def _queries(client, url, params=None) -> tuple[int, object]:

@@ -41,7 +41,7 @@ def _event_recorded_at(moment, **employee):
     agent = EmployeeFactory(**employee)
     with time_machine.travel(moment, tick=False):
         event = score_event_record(
-            employee=agent, rule_code="G5", source=None, occurred_at=at(2026, 3, 5)
+            employee=agent, rule_code="G5", source=None, occurred_at=at(2026, 3, 15)
         )
     assert event.recorded_at == moment
     return event

@@ -61,16 +61,17 @@ def test_every_catalogue_rule_has_a_row():
 
 
 def test_record_defaults_from_rule_and_month_in_shanghai():
-    """SCR-01/SCR-09: an event takes its points and money from the rule, keeps who recorded it,
-    why and its evidence, and counts in the Shanghai month it happened in."""
+    """SCR-01/SCR-04/SCR-09: an event takes its points and money from the rule, keeps who
+    recorded it, why and its evidence, and counts in the score period of the Shanghai day it
+    happened on (payday 10: from 10 April it is April's period)."""
     employee = EmployeeFactory()
     source, boss = UserFactory(), UserFactory()
-    # 2026-03-31 17:30 UTC is already 1 April in Shanghai.
+    # 2026-04-09 16:30 UTC is already 10 April (payday) in Shanghai.
     event = score_event_record(
         employee=employee,
         rule_code="G5",
         source=source,
-        occurred_at=datetime(2026, 3, 31, 17, 30, tzinfo=UTC),
+        occurred_at=datetime(2026, 4, 9, 16, 30, tzinfo=UTC),
         user=boss,
         reason="complaint verified",
         evidence="recording #12",
@@ -200,7 +201,7 @@ def test_reverse_appends_a_reversing_event_once():
     employee = EmployeeFactory()
     source, boss = UserFactory(), UserFactory()
     event = score_event_record(
-        employee=employee, rule_code="G2", source=source, occurred_at=at(2026, 3, 5)
+        employee=employee, rule_code="G2", source=source, occurred_at=at(2026, 3, 15)
     )
     reversal = score_event_reverse(
         rule_code="G2", source=source, reason="swap was approved", user=boss
@@ -239,7 +240,7 @@ def test_frozen_month_refuses_new_events_and_reversals(settled_march):
     with pytest.raises(MonthFrozen):
         score_event_cancel(event, reason="too late")
     april = score_event_record(
-        employee=employee, rule_code="G9", source=None, occurred_at=at(2026, 4, 1)
+        employee=employee, rule_code="G9", source=None, occurred_at=at(2026, 4, 10)
     )
     assert april.month == date(2026, 4, 1)
 
@@ -251,7 +252,7 @@ def settled_march():
 
     employee = EmployeeFactory()
     event = score_event_record(
-        employee=employee, rule_code="G5", source=None, occurred_at=at(2026, 3, 5)
+        employee=employee, rule_code="G5", source=None, occurred_at=at(2026, 3, 15)
     )
     settlement = Settlement.objects.create(department=employee.department, month=date(2026, 3, 1))
     Settlement.objects.filter(pk=settlement.pk).update(state=SettlementState.SETTLED)

@@ -31,8 +31,8 @@ def people():
     other = EmployeeFactory(department=dept, supervisor=boss, number="E2")
     manager = EmployeeFactory(department=ops, position=Position.MANAGER, number="M1")
     with time_machine.travel(at(2026, 3, 20), tick=False):
-        score_event_record(employee=agent, rule_code="G5", source=None, occurred_at=at(2026, 3, 5))
-        score_event_record(employee=agent, rule_code="G1", source=None, occurred_at=at(2026, 3, 6))
+        score_event_record(employee=agent, rule_code="G5", source=None, occurred_at=at(2026, 3, 15))
+        score_event_record(employee=agent, rule_code="G1", source=None, occurred_at=at(2026, 3, 16))
     return {"dept": dept, "S": boss, "E1": agent, "E2": other, "M": manager}
 
 

@@ -46,7 +46,8 @@ def _record(employee, code, day, times=1, **kwargs):
 
 @pytest.fixture
 def team():
-    """A small customer-service department with a hand-checked March (see the test below)."""
+    """A small customer-service department with a hand-checked March period (10 March to 9
+    April, payday on the 10th: see the test below)."""
     with time_machine.travel(at(2026, 3, 31, 20), tick=False):
         return _team()
 
@@ -62,23 +63,23 @@ def _team():
             department=dept, supervisor=boss, number=f"E{n}", daily_wage=Decimal("200")
         )
     e = people
-    _record(e["E2"], "G5", 3)  # −3
-    _record(e["E2"], "G9", 4)  # −1
-    _record(e["E2"], "G1", 5)  # 30 yuan, loses the attendance bonus
-    _record(e["E3"], "G11", 6)  # +5
-    _record(e["E3"], "G6", 7, points=12)  # +12
-    _record(e["E4"], "G15", 8, times=3)  # −15
-    _record(e["E5"], "G15", 9, times=8)  # −40
-    _record(e["E5"], "G9", 10)  # −1
-    _record(e["E5"], "G4", 11)  # one day's wage (200), loses the attendance bonus
+    _record(e["E2"], "G5", 13)  # −3
+    _record(e["E2"], "G9", 14)  # −1
+    _record(e["E2"], "G1", 15)  # 30 yuan, loses the attendance bonus
+    _record(e["E3"], "G11", 16)  # +5
+    _record(e["E3"], "G6", 17, points=12)  # +12
+    _record(e["E4"], "G15", 18, times=3)  # −15
+    _record(e["E5"], "G15", 19, times=8)  # −40
+    _record(e["E5"], "G9", 20)  # −1
+    _record(e["E5"], "G4", 21)  # one day's wage (200), loses the attendance bonus
     source = UserFactory()
-    score_event_record(employee=e["E6"], rule_code="G2", source=source, occurred_at=at(2026, 3, 12))
+    score_event_record(employee=e["E6"], rule_code="G2", source=source, occurred_at=at(2026, 3, 22))
     score_event_reverse(rule_code="G2", source=source, reason="the swap was approved after all")
-    _record(boss, "S2", 13)  # −3
-    # April is another month: it does not count in March.
-    with time_machine.travel(at(2026, 4, 1, 12), tick=False):
+    _record(boss, "S2", 23)  # −3
+    # SCR-04: payday (10 April) starts April's period: it does not count in March's.
+    with time_machine.travel(at(2026, 4, 10, 12), tick=False):
         score_event_record(
-            employee=e["E1"], rule_code="G15", source=None, occurred_at=at(2026, 4, 1)
+            employee=e["E1"], rule_code="G15", source=None, occurred_at=at(2026, 4, 10)
         )
     return dept, people
 

@@ -126,10 +126,13 @@ def test_settlement_queries_do_not_grow_with_the_department():
         dept = DepartmentFactory(code=code, name=code)
         for n in range(size):
             person = EmployeeFactory(department=dept)
-            with time_machine.travel(at(2026, 3, 20), tick=False):
+            with time_machine.travel(at(2026, 3, 25), tick=False):
                 for rule in ("G5", "G1", "G11"):
                     score_event_record(
-                        employee=person, rule_code=rule, source=None, occurred_at=at(2026, 3, 2 + n)
+                        employee=person,
+                        rule_code=rule,
+                        source=None,
+                        occurred_at=at(2026, 3, 10 + n),  # March's period starts on payday
                     )
         settlement = settlement_get(dept, MARCH)
         with CaptureQueriesContext(connection) as queries:
