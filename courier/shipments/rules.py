@@ -322,6 +322,10 @@ SPECIAL_REQUEST_KINDS = ("carrier", "invoice", "card", "time", "other")
 # fields and transport modes it may quote, by name.
 REMARK_FIELD_LABELS = {
     "address": "地址",
+    "recipient_province": "收件省份",
+    "recipient_city": "收件城市",
+    "recipient_district": "收件区县",
+    "recipient_address": "收件人地址",
     "recipient_name": "收件人姓名",
     "recipient_phone": "收件人电话",
     "required_arrival_at": "要求到达时间",

@@ -169,6 +169,7 @@ def test_auto_refund_costs_a9_cancelled_when_the_customer_pays_full_price(org):
     platform_case_close(case, user=org.supervisor.user, outcome="refund_auto")
     a9 = ScoreEvent.objects.get()
     assert (a9.employee, a9.rule.code, a9.points) == (org.senior, "A9", -3)
+    case.refresh_from_db()
     assert platform_case_steps_available(case, org.senior.user) == set()
     assert platform_case_steps_available(case, org.supervisor.user) == {"recover"}
     with pytest.raises(PermissionRefused):

@@ -415,7 +415,7 @@ def test_report_page_shows_a_supervisor_their_own_branch_only(branches, clock):
     assert figures["causes"] == []
     assert [b["department"].pk for b in figures["branches"]] == [org.agent.department_id]
     every = selectors.report_charts(TODAY, TODAY)
-    assert every["trend"][0]["response"] == pytest.approx(200 / 3)
+    assert every["trend"][0]["response"] == 66.7
     assert [(c["category"], c["breached"]) for c in every["causes"]] == [("damage", 1)]
 
     def seen(who):
@@ -426,7 +426,7 @@ def test_report_page_shows_a_supervisor_their_own_branch_only(branches, clock):
     mine = seen(org.supervisor)
     assert [b["department"].pk for b in mine["branches"]] == [org.agent.department_id]
     assert mine["causes"] == []
-    assert len(seen(org.manager)["branches"]) == 2
+    assert len(seen(org.manager)["branches"]) == Department.objects.count()
 
 
 def test_a_scheduled_report_is_sent_once_a_day(org, clock):

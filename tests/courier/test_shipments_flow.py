@@ -221,14 +221,23 @@ def test_modify_packed_requires_reprint_before_pickup(ops):
 
 
 def test_modify_after_shipping_goes_to_aftersales(ops):
-    """SHP-06: shipped → hand to after-sales; the order is not changed."""
+    """SHP-06, ORG-03: shipped → hand to after-sales; the order is not changed; the request in
+    full is the order's red-flag remark, the notice (e-mailed to the group) shows it masked; a
+    second request is a second notice."""
     role_user("aftersales", "as1")
     shipment = _walk(intake(user=ops).shipment, ops, "print_waybill", "pack", "pick_up")
-    outcome = shipment_modify(shipment, {"recipient_address": "新地址"}, user=ops)
+    changes = {"recipient_address": "滨海大道88号", "recipient_phone": "13900001234"}
+    outcome = shipment_modify(shipment, changes, user=ops)
     assert (outcome.route, outcome.applied) == ("aftersales", False)
     shipment.order.refresh_from_db()
     assert shipment.order.recipient_address == "科技园路2号"
-    assert Notification.objects.count() == 1
+    note = Notification.objects.get()
+    assert "13900001234" not in note.body and "滨海大道88号" not in note.body
+    assert note.body == "收件人地址：****；收件人电话：139********"
+    remark = OrderRemark.objects.get(order=shipment.order)
+    assert remark.red_flag and "滨海大道88号" in remark.text and "13900001234" in remark.text
+    shipment_modify(shipment, {"recipient_name": "李四"}, user=ops)
+    assert Notification.objects.count() == 2
 
 
 def test_modify_bad_input_and_wrong_state_change_nothing(ops):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courier.core.masking import ADDRESS, NAME, PHONE, mask
 from courier.shipments import rules
 from courier.shipments.models import Order, OrderLine, OrderRemark, Shipment
 from courier.shipments.services.orderdesk import (
@@ -88,15 +89,36 @@ def _route_for(locked: Shipment) -> str:
     return route
 
 
-def _aftersales(locked: Shipment, order: Order, what: str, detail: str, *, user) -> None:
-    order_remark_add(
+# The customer's personal data never travels in a notice (it is e-mailed to the whole group):
+# masked there, in full only in the order's remark, behind the staff pages.
+NOTICE_MASKS = {
+    "recipient_name": NAME,
+    "recipient_phone": PHONE,
+    "recipient_address": ADDRESS,
+}
+
+
+def _requested(order: Order, changes: dict, *, masked: bool) -> str:
+    parts = []
+    for field, value in changes.items():
+        label = rules.REMARK_FIELD_LABELS.get(field, field)
+        shown = _display(order, field, value)
+        if masked and field in NOTICE_MASKS:
+            shown = mask(NOTICE_MASKS[field], shown)
+        parts.append(f"{label}：{shown}")
+    return "；".join(parts)
+
+
+def _aftersales(locked: Shipment, order: Order, request: str, notice: str, *, user) -> None:
+    """The request in full in the order's red-flag remark, ``notice`` (masked) to after-sales."""
+    remark = order_remark_add(
         order,
         _(
             "Customer requested a change after shipping (%(fields)s); handed to "
             "after-sales — %(date)s %(name)s"
         )
         % {
-            "fields": what,
+            "fields": request,
             "date": timezone.localdate().strftime("%Y.%m.%d"),
             "name": actor_name(user),
         },
@@ -107,8 +129,8 @@ def _aftersales(locked: Shipment, order: Order, what: str, detail: str, *, user)
     aftersales_handoff(
         locked,
         _("Change requested for shipped waybill %(n)s") % {"n": locked.waybill_number},
-        detail,
-        key=f"modify:{timezone.now().timestamp()}",
+        notice,
+        key=f"modify:{remark.pk}",
     )
 
 
@@ -171,8 +193,8 @@ def shipment_modify(
             _aftersales(
                 locked,
                 order,
-                ", ".join(sorted(changes)),
-                ", ".join(f"{k}={v}" for k, v in changes.items()),
+                _requested(order, changes, masked=False),
+                _requested(order, changes, masked=True),
                 user=user,
             )
             return Outcome(route, locked, False)
@@ -242,7 +264,8 @@ def order_line_modify(
         old = _line_description(locked_line, {})
         new = _line_description(locked_line, changes)
         if route == rules.MODIFY_AFTERSALES:
-            _aftersales(locked, order, locked_line.name, f"{old} → {new}", user=user)
+            what = f"{locked_line.name}：{old} → {new}"
+            _aftersales(locked, order, what, what, user=user)
             return Outcome(route, locked, False)
         _confirmation_check(confirmed_via)
         if route == rules.MODIFY_EDIT:
