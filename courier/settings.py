@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "courier.core.api.middleware.APIJSONErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The language a person chose, restored as the cookie at login (staffing's login hook).
+    "courier.core.middleware.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -263,6 +265,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Beat ticks at least this often; /healthz reports unhealthy when the last tick is older.
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=60)
+# /healthz answers "starting" (200) instead of 503 while only the beat's tick is missing or old,
+# for this long after the web process starts (courier/core/health.py).
+HEALTH_STARTUP_GRACE_SECONDS = env.int("HEALTH_STARTUP_GRACE_SECONDS", default=120)
 
 # /metrics (courier/core/metrics.py): Prometheus text for these addresses, for a request with
 # "Authorization: Bearer <METRICS_TOKEN>" (when set) and for signed-in superusers; 404 otherwise.

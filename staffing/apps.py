@@ -16,4 +16,10 @@ class StaffingConfig(AppConfig):
     verbose_name = _("Staffing and scoring")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from staffing.views.language import language_restore_on_login
+
         post_migrate.connect(_roles_resync, sender=self, dispatch_uid="staffing-roles-resync")
+        # A UI preference (the person's language), not a business flow.
+        user_logged_in.connect(language_restore_on_login, dispatch_uid="staffing-language")

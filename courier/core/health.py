@@ -3,10 +3,19 @@
 Anonymous callers (load balancers, uptime probes) get only each component's name and ``ok``
 flag; the details (vendor, transport, tick age, and the error of a failing check) go to the
 server log, and signed-in staff also see them in the body. Error text never reaches an
-anonymous caller. Status: ``ok``, ``degraded`` (200: only the cache is down) or ``fail`` (503).
+anonymous caller. Status: ``ok``, ``degraded`` (200: only the cache is down), ``starting`` (200:
+only the beat has not ticked yet, within ``HEALTH_STARTUP_GRACE_SECONDS`` of this process's
+start) or ``fail`` (503).
+
+Why ``starting``: web, worker and beat start together (``make demo``, a deploy). The first tick
+is written by a worker running beat's first ``system-heartbeat`` job, which beat sends one
+interval (20 s) after it has synced the schedule, and a worker takes its own time to boot; until
+then the tick is missing (a fresh database) or as old as the last run (a restart). That is not a
+failure of the node, so the web process does not report one for its first minutes.
 """
 
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -21,6 +30,13 @@ from courier.celery import app as celery_app
 from courier.core.models import Heartbeat
 
 logger = logging.getLogger("courier.health")
+
+# When this web process started (the module is imported at URL loading, before any request).
+PROCESS_STARTED = time.monotonic()
+
+
+def in_startup_grace() -> bool:
+    return time.monotonic() - PROCESS_STARTED < settings.HEALTH_STARTUP_GRACE_SECONDS
 
 
 def _error(exc: Exception) -> dict:
@@ -92,6 +108,16 @@ def health_report() -> tuple[bool, dict]:
     return all(c["ok"] for n, c in checks.items() if n not in DEGRADABLE), checks
 
 
+def _status(ok: bool, checks: dict) -> tuple[str, int]:
+    """The overall status and HTTP code (see the module docstring)."""
+    if ok:
+        return ("ok" if all(c["ok"] for c in checks.values()) else "degraded"), 200
+    failing = {n for n, c in checks.items() if not c["ok"] and n not in DEGRADABLE}
+    if failing == {"beat"} and in_startup_grace():
+        return "starting", 200
+    return "fail", 503
+
+
 def _may_see_details(request) -> bool:
     user = getattr(request, "user", None)
     try:
@@ -107,7 +133,7 @@ def healthz(request):
     for name, check in checks.items():
         if not check["ok"]:
             logger.warning("healthz: %s failing: %s", name, check.get("error", check))
+    status, code = _status(ok, checks)
     if not _may_see_details(request):
         checks = {name: {"ok": check["ok"]} for name, check in checks.items()}
-    status = "fail" if not ok else "ok" if all(c["ok"] for c in checks.values()) else "degraded"
-    return JsonResponse({"status": status, "checks": checks}, status=200 if ok else 503)
+    return JsonResponse({"status": status, "checks": checks}, status=code)

@@ -87,3 +87,28 @@ class ContentSecurityPolicyMiddleware:
             )
         response[HEADER] = policy_header(hashes)
         return response
+
+
+class LanguageCookieMiddleware:
+    """Sets the language cookie on the response when the request says which
+    (``request.language_cookie``: the login hook restoring a person's chosen language), with the
+    same attributes as Django's ``set_language`` view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        code = getattr(request, "language_cookie", None)
+        if code:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                code,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

@@ -80,7 +80,11 @@ class Employee(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    # The UI language this person last chose with the header's switch; applied at each login.
+    language = models.CharField(
+        _("language"), max_length=16, blank=True, default="", choices=settings.LANGUAGES
+    )
+    history = HistoricalRecords(excluded_fields=["language"])
 
     class Meta:
         verbose_name = _("employee")

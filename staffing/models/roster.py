@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .people import Department, Employee
@@ -52,7 +53,7 @@ class RosterPatternStep(models.Model):
     pattern = models.ForeignKey(
         RosterPattern, verbose_name=_("pattern"), on_delete=models.CASCADE, related_name="steps"
     )
-    order = models.PositiveSmallIntegerField(_("order"))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"))
     shift_type = models.ForeignKey(
         ShiftType,
         verbose_name=_("shift type"),

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
@@ -122,7 +123,7 @@ class ScoreRule(models.Model):
     first_offence_warning = models.BooleanField(_("first offence a warning"), default=False)
     may_dismiss = models.BooleanField(_("may lead to dismissal"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=0)
     history = HistoricalRecords()
 
     class Meta:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -48,7 +49,7 @@ class ShiftSession(models.Model):
     shift_type = models.ForeignKey(
         ShiftType, verbose_name=_("shift type"), on_delete=models.CASCADE, related_name="sessions"
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=1)
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
     history = HistoricalRecords()

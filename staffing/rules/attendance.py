@@ -163,3 +163,41 @@ def correction_rules_check(
             )
         )
     return results
+
+
+def punch_session(
+    sessions: list[tuple[dt.datetime, dt.datetime]], at: dt.datetime, direction: str
+) -> int | None:
+    """The session a punch belongs to, as ``attendance_evaluate`` assigns it: the one whose
+    start (clock-in) or end (clock-out) is nearest. ``None`` without a session."""
+    if not sessions:
+        return None
+    return _nearest(sessions, at, 0 if direction == "in" else 1)
+
+
+def punch_repeats(previous_direction: str | None, direction: str) -> bool:
+    """ATT-01: a punch in the same direction as the person's previous one of the same session
+    (or, unrostered, of the same day) is a repeated click, not a new punch.
+
+    >>> punch_repeats("in", "in"), punch_repeats("out", "in"), punch_repeats(None, "out")
+    (True, False, False)
+    """
+    return previous_direction == direction
+
+
+def clock_in_late_minutes(start: dt.datetime, at: dt.datetime, grace_minutes: int) -> int:
+    """ATT-01: the minutes a clock-in at ``at`` is late for a session starting at ``start``,
+    counted as the day's computation counts them (from the start, once past the grace); 0 on
+    time.
+
+    >>> t = dt.datetime(2026, 3, 2, 9, 0)
+    >>> clock_in_late_minutes(t, t + dt.timedelta(minutes=7, seconds=59), 0)
+    7
+    >>> clock_in_late_minutes(t, t + dt.timedelta(minutes=5), 5)
+    0
+    >>> clock_in_late_minutes(t, t + dt.timedelta(minutes=6), 5)
+    6
+    """
+    if at <= start + dt.timedelta(minutes=grace_minutes):
+        return 0
+    return int((at - start).total_seconds() // 60)

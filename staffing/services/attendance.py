@@ -3,6 +3,7 @@ score events of absence (G4), unexplained missed punches (G1) and leaving post (
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,6 +40,76 @@ def local_date(moment: dt.datetime) -> dt.date:
 def punch_record(employee: Employee, *, direction: str, at=None, source=Punch.Source.DEVICE):
     return Punch.objects.create(
         employee=employee, direction=direction, at=at or timezone.now(), source=source
+    )
+
+
+@dataclass(frozen=True)
+class Clocking:
+    """What a clock-in or clock-out from the web did: the punch (the earlier one when the click
+    repeated it), whether it repeated, and for a clock-in its session start and lateness."""
+
+    punch: Punch
+    repeated: bool = False
+    session_start: dt.datetime | None = None
+    late_minutes: int = 0
+
+
+def _rostered_sessions(employee_id: int, at: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The published duty sessions of the punch's day and the day before (a night session
+    started yesterday ends today), in order."""
+    today = local_date(at)
+    entries = (
+        RosterEntry.objects.filter(
+            employee_id=employee_id,
+            date__in=[today - dt.timedelta(days=1), today],
+            kind=RosterKind.DUTY,
+            status=RosterEntry.Status.PUBLISHED,
+            shift_type__isnull=False,
+        )
+        .select_related("shift_type")
+        .prefetch_related("shift_type__sessions")
+        .order_by("date")
+    )
+    sessions = [s for entry in entries for s in entry.session_times()]
+    return [s for s in sessions if s[0] - MARGIN <= at <= s[1] + MARGIN]
+
+
+def punch_clock(
+    employee: Employee, *, direction: str, at=None, source=Punch.Source.WEB
+) -> Clocking:
+    """ATT-01: clock in or out. A click repeating the previous punch of the same session (or of
+    the same day, unrostered) records nothing and returns that punch; a clock-in after its
+    session's start (plus the policy's grace) reports the minutes late, as the day's
+    computation will count them."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        Employee.objects.select_for_update().filter(pk=employee.pk).first()  # serialise clicks
+        sessions = _rostered_sessions(employee.pk, at)
+        index = rules.punch_session(sessions, at, direction)
+        if index is None:
+            day_start = dt.datetime.combine(
+                local_date(at), dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE)
+            )
+            earlier = Punch.objects.filter(employee=employee, at__gte=day_start, at__lte=at)
+        else:
+            start, end = sessions[index]
+            earlier = [
+                p
+                for p in Punch.objects.filter(
+                    employee=employee, at__gte=start - MARGIN, at__lte=min(at, end + MARGIN)
+                )
+                if rules.punch_session(sessions, p.at, p.direction) == index
+            ]
+        previous = max(earlier, key=lambda p: (p.at, p.pk), default=None)
+        if previous is not None and rules.punch_repeats(previous.direction, direction):
+            return Clocking(previous, repeated=True)
+        punch = Punch.objects.create(employee=employee, direction=direction, at=at, source=source)
+    if direction != "in" or index is None:
+        return Clocking(punch)
+    start = sessions[index][0]
+    grace = StaffingPolicy.current().late_grace_minutes
+    return Clocking(
+        punch, session_start=start, late_minutes=rules.clock_in_late_minutes(start, at, grace)
     )
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -263,18 +263,43 @@ class PunchView(EmployeePageMixin, View):
         if direction not in Direction.values:
             messages.error(request, _("Choose clock in or clock out."))
         else:
-            punch = attendance_services.punch_record(
+            clocking = attendance_services.punch_clock(
                 self.employee, direction=direction, source=Punch.Source.WEB
             )
-            messages.success(
-                request,
-                _("%(what)s recorded at %(time)s.")
-                % {
-                    "what": punch.get_direction_display(),
-                    "time": timezone.localtime(punch.at).strftime("%H:%M"),
-                },
-            )
+            _clocking_message(request, clocking)
         return redirect("staffing:roster")
+
+
+def _clocking_message(request, clocking) -> None:
+    """ATT-01: what the click did, in words: recorded, repeated (nothing recorded) or late."""
+    punch = clocking.punch
+    values = {
+        "what": punch.get_direction_display(),
+        "time": timezone.localtime(punch.at).strftime("%H:%M"),
+    }
+    if clocking.repeated:
+        messages.info(
+            request,
+            _("%(what)s was already recorded at %(time)s; nothing new was recorded.") % values,
+        )
+    elif clocking.late_minutes:
+        messages.warning(
+            request,
+            ngettext(
+                "%(what)s recorded at %(time)s: %(minutes)d minute late for the session "
+                "starting at %(start)s; the day is counted as late.",
+                "%(what)s recorded at %(time)s: %(minutes)d minutes late for the session "
+                "starting at %(start)s; the day is counted as late.",
+                clocking.late_minutes,
+            )
+            % {
+                **values,
+                "minutes": clocking.late_minutes,
+                "start": timezone.localtime(clocking.session_start).strftime("%H:%M"),
+            },
+        )
+    else:
+        messages.success(request, _("%(what)s recorded at %(time)s.") % values)
 
 
 def calendar_feed(request, token):

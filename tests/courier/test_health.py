@@ -12,6 +12,12 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_startup_grace(settings):
+    """The checks themselves, outside the start-up grace (its own tests set it)."""
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 0
+
+
 @pytest.fixture
 def staff_client(client):
     """Signed-in staff see each check's details; anonymous callers only names and ok flags."""
@@ -143,3 +149,66 @@ def test_healthz_reports_the_cache_separately_and_degrades_without_failing(
         "error": "ConnectionError: Error 111 connecting to 127.0.0.1:6399. Connection refused.",
     }
     assert [name for name, check in body["checks"].items() if not check["ok"]] == ["cache"]
+
+
+# --- the start-up grace (issue 17.4: /healthz was 503 for the first minute of a demo) ---------
+@pytest.fixture
+def just_started(monkeypatch, settings):
+    """This web process started 10 s ago, with a 120 s grace."""
+    import time
+
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 120
+    monkeypatch.setattr("courier.core.health.PROCESS_STARTED", time.monotonic() - 10)
+
+
+def test_healthz_starting_while_the_first_tick_is_awaited(staff_client, just_started):
+    """Foundation: right after start, a missing beat tick is "starting" (200), with the beat
+    check still saying why; everything else is checked as usual."""
+    response = staff_client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "starting"
+    assert body["checks"]["beat"] == {
+        "ok": False,
+        "error": "no tick recorded yet",
+        "max_age_seconds": 60,
+    }
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_healthz_starting_covers_a_stale_tick_of_the_last_run(client, just_started):
+    """Foundation: a restart finds the previous run's old tick: "starting" too, and anonymous
+    callers see the status with ok flags only."""
+    start = timezone.now() - dt.timedelta(hours=3)
+    with time_machine.travel(start, tick=False):
+        heartbeat_record("beat")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "starting",
+        "checks": {
+            "database": {"ok": True},
+            "cache": {"ok": True},
+            "broker": {"ok": True},
+            "beat": {"ok": False},
+        },
+    }
+
+
+def test_healthz_fails_after_the_grace_and_on_other_failures(
+    staff_client, just_started, monkeypatch, settings
+):
+    """Foundation: the grace covers only the beat: a broken broker is 503 at once; once the
+    grace is over a missing tick is 503; a fresh tick is "ok"."""
+    dead_url = "redis://127.0.0.1:1/0"
+    with monkeypatch.context() as m:
+        m.setenv("CELERY_BROKER_URL", dead_url)
+        dead = Celery("dead", broker=dead_url, set_as_current=False)
+        m.setattr("courier.core.health.celery_app", dead)
+        assert staff_client.get("/healthz").status_code == 503
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 10
+    response = staff_client.get("/healthz")
+    assert (response.status_code, response.json()["status"]) == (503, "fail")
+    heartbeat_record("beat")
+    response = staff_client.get("/healthz")
+    assert (response.status_code, response.json()["status"]) == (200, "ok")

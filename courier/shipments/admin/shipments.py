@@ -1,19 +1,22 @@
 """Admin of shipments: the workflow buttons (state changes, modification, stations, delivery,
 returns), the search and the printable waybill."""
 
-from django.contrib import admin
-from django.shortcuts import get_object_or_404
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from courier.core.admin.masking import PersonalDataAdminMixin, personal_values
 from courier.core.admin.paginators import EstimatedCountPaginator
-from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin
+from courier.core.admin.workflow import ServiceAction, ServiceActionsMixin, error_messages
+from courier.core.errors import ApplicationError
 from courier.core.masking import NAME, PRINT_PERMISSION
-from courier.shipments import rules
+from courier.shipments import labels, rules
 from courier.shipments.models import (
     CounterPickup,
     DeliveryAttempt,
@@ -31,6 +34,7 @@ from courier.shipments.services import (
     delivery,
     desk,
     modify,
+    printing,
     returns,
     shipments,
     stations,
@@ -319,14 +323,14 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def print_view(self, request, object_id):
-        shipment = get_object_or_404(
-            Shipment.objects.select_related("order", "partner"), pk=object_id
-        )
-        if not self.has_view_permission(request, shipment):
-            from django.core.exceptions import PermissionDenied
+    # One page of labels: more than this many selected is refused (split the selection).
+    bulk_print_limit = 50
+    actions = ["print_waybills"]
 
-            raise PermissionDenied
+    def has_print_permission(self, request):
+        return request.user.has_perm(printing.P_PRINT)
+
+    def _label(self, request, shipment) -> dict:
         # ORG-03: the printing desk prints the label in full (recorded); anyone else sees the
         # label masked, the address down to the district.
         personal, full = personal_values(
@@ -336,12 +340,86 @@ class ShipmentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
             view="print",
             permission=PRINT_PERMISSION,
         )
-        context = {
+        return {
             "shipment": shipment,
             "order": shipment.order,
             "personal": personal,
             "personal_full": full,
             "lines": shipment.order.lines.all(),
-            "title": _("Waybill %(n)s") % {"n": shipment.waybill_number},
+            **labels.label_marks(shipment.waybill_number),
+        }
+
+    def _labels_page(self, request, shipments_, *, title, mark_url=None, autoprint=False):
+        context = {
+            "labels": [self._label(request, s) for s in shipments_],
+            "title": title,
+            "mark_url": mark_url,
+            "autoprint": autoprint,
+            "may_mark": self.has_print_permission(request),
         }
         return TemplateResponse(request, "courier/waybill_print.html", context)
+
+    def print_view(self, request, object_id):
+        """GET: the label; POST (the page's button, printing desk only): record the print
+        through the service, then back to the label, which prints itself."""
+        shipment = get_object_or_404(
+            Shipment.objects.select_related("order", "partner"), pk=object_id
+        )
+        if not self.has_view_permission(request, shipment):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                result = printing.shipment_print_record(shipment, user=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, error_messages(exc), messages.ERROR)
+                return redirect(request.path)
+            self.message_user(request, PRINT_MESSAGES[result.outcome] % _waybill(shipment))
+            return redirect(f"{request.path}?print=1")
+        return self._labels_page(
+            request,
+            [shipment],
+            title=_("Waybill %(n)s") % {"n": shipment.waybill_number},
+            mark_url=request.path,
+            autoprint=request.GET.get("print") == "1",
+        )
+
+    @admin.action(description=_("Print waybills"), permissions=["print"])
+    def print_waybills(self, request, queryset):
+        """One label per selected shipment on one page, each recorded as printed."""
+        selected = list(
+            queryset.select_related("order", "partner").order_by("pk")[: self.bulk_print_limit + 1]
+        )
+        if len(selected) > self.bulk_print_limit:
+            self.message_user(
+                request,
+                _(
+                    "At most %(limit)d waybills are printed at once: select fewer and print "
+                    "them in several pages."
+                )
+                % {"limit": self.bulk_print_limit},
+                messages.ERROR,
+            )
+            return None
+        done = printing.shipments_print_record(selected, user=request.user)
+        for shipment, message in done.refused:
+            self.message_user(request, f"{shipment.waybill_number}: {message}", messages.ERROR)
+        if not done.results:
+            return None
+        count = len(done.results)
+        return self._labels_page(
+            request,
+            [r.shipment for r in done.results],
+            title=ngettext("%(count)d waybill", "%(count)d waybills", count) % {"count": count},
+            autoprint=True,
+        )
+
+
+def _waybill(shipment) -> dict:
+    return {"n": shipment.waybill_number}
+
+
+PRINT_MESSAGES = {
+    printing.PRINTED: _("Waybill %(n)s recorded as printed."),
+    printing.REPRINTED: _("Waybill %(n)s recorded as re-printed."),
+    printing.ALREADY: _("Waybill %(n)s was already printed; printed again, nothing changed."),
+}

@@ -1,5 +1,6 @@
 // Page behaviour without inline handlers (the CSP allows scripts from the site only):
 // - an element with data-print prints the page (the print views' buttons);
+// - a body with data-autoprint prints itself once loaded (after "print and record as printed");
 // - a select with data-autosubmit submits its form when changed (the admin's language switch).
 (function () {
   "use strict";
@@ -10,6 +11,9 @@
         window.print();
       });
     });
+    if (document.body && document.body.hasAttribute("data-autoprint")) {
+      window.print();
+    }
     document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () {
         if (el.form) {
