@@ -11,6 +11,7 @@ from courier.shipments.selectors import shipments_all, shipments_listing
 from staffing import selectors as staffing_selectors
 from tracking import rules
 from tracking.models import (
+    AnyTrackingEvent,
     ContactLog,
     EventRetention,
     FollowUpTask,
@@ -61,6 +62,18 @@ def tracked_ids(shipment_ids) -> list[int]:
     )
 
 
+def known_event_ids(partner, event_ids):
+    """Which of these partner event ids are stored already (duplicates), through the partial
+    unique index ``trk_event_partner_event_id``: the query repeats the index's condition
+    (``partner_event_id <> ''``), since PostgreSQL proves it from an ``IN`` list of at most 100
+    values only, and a batch of 500 would otherwise scan the whole table."""
+    return (
+        TrackingEvent.objects.filter(partner=partner, partner_event_id__in=list(event_ids))
+        .exclude(partner_event_id="")
+        .values_list("partner_event_id", flat=True)
+    )
+
+
 def event_ids_by_seq(keys: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """(shipment id, seq) → event id for these keys (one query through the (shipment, seq)
     index; pairs not asked for are dropped)."""
@@ -76,12 +89,28 @@ def shipment_one(pk: int):
 
 
 def events_of_shipment(shipment, *, after_seq: int = 0):
-    return TrackingEvent.objects.filter(shipment=shipment, seq__gt=after_seq).order_by("seq")
+    """A shipment's events in sequence order, live and archived (the nightly archival moves
+    closed shipments' old events to the archive table; a later event stays live): one query
+    through the ``tracking_anyevent`` view, each table by its ``(shipment, seq)`` index."""
+    return AnyTrackingEvent.objects.filter(shipment_id=shipment.pk, seq__gt=after_seq).order_by(
+        "seq"
+    )
 
 
 def events_for_partner_api():
-    """Base queryset of the partner's event list (filtered by partner and shipment there)."""
-    return TrackingEvent.objects.select_related("shipment").order_by("seq")
+    """Base queryset of the partner's event list, live and archived (the view filters it by
+    partner and shipment)."""
+    return AnyTrackingEvent.objects.order_by("seq")
+
+
+def partner_shipment_id(partner, waybill_number: str) -> int | None:
+    """The id of the partner's shipment with this waybill, or None (one query)."""
+    return (
+        shipments_all()
+        .filter(partner=partner, waybill_number=waybill_number)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 # --- archival (issue 19 item 11) ----------------------------------------------------------------

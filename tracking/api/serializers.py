@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from courier.core.api.serializers import StrictSerializer
 from tracking import rules
-from tracking.models import TrackingEvent
+from tracking.models import AnyTrackingEvent
 
 
 class EventItemSerializer(StrictSerializer):
@@ -58,11 +58,13 @@ class AfterSeqSerializer(StrictSerializer):
 
 
 class TrackingEventSerializer(serializers.ModelSerializer):
+    """An event of the partner sync, live or archived (the same fields)."""
+
     event_id = serializers.CharField(source="partner_event_id", allow_blank=True)
     status = serializers.ChoiceField(choices=list(rules.STATUSES))
 
     class Meta:
-        model = TrackingEvent
+        model = AnyTrackingEvent
         fields = [
             "seq",
             "event_id",

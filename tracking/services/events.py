@@ -28,7 +28,12 @@ from courier.shipments.services.shipments import shipment_transition
 from tracking import rules, selectors
 from tracking.models import EventSource, ShipmentTracking, StatusMapping, TrackingEvent
 from tracking.services.common import feed_user, policy, users_in_role
-from tracking.services.work import Assigner, chases_close_delivered, follow_up_open
+from tracking.services.work import (
+    Assigner,
+    chases_close_delivered,
+    follow_up_open,
+    follow_ups_close_left,
+)
 
 logger = logging.getLogger("tracking.events")
 
@@ -372,13 +377,7 @@ def tracking_events_ingest(partner, items, *, user, now: dt.datetime | None = No
             else {}
         )
         known = (
-            set(
-                TrackingEvent.objects.filter(
-                    partner=partner, partner_event_id__in=[p.event_id for p in valid]
-                ).values_list("partner_event_id", flat=True)
-            )
-            if valid
-            else set()
+            set(selectors.known_event_ids(partner, [p.event_id for p in valid])) if valid else set()
         )
         events: list[_Ev] = []
         user_id = user.pk if user is not None else None
@@ -691,13 +690,16 @@ def tracking_event_record(
         return event.model()
 
 
-def tracking_shipment_left(shipment) -> int:
-    """A shipment recalled, returned, lost or cancelled by a flow other than an event: its
-    tracking row closes (the sweeps stop chasing it). Called by the shipments service in its
-    transaction after the state change; 1 when a row was closed."""
+def tracking_shipment_left(shipment, *, user=None) -> int:
+    """A shipment recalled, returned, lost or cancelled (by a flow of the shipments domain or
+    by an event that moves it there): its tracking row closes (the sweeps stop chasing it) and
+    its open calls and chases are cancelled with the reason (``follow_ups_close_left``).
+    Called by the shipments service in its transaction after the state change; the number of
+    rows closed (the tracking row and the calls)."""
     if shipment.state not in selectors.UNTRACKED_STATES:
         return 0
-    return ShipmentTracking.objects.filter(pk=shipment.pk, active=True).update(active=False)
+    closed = ShipmentTracking.objects.filter(pk=shipment.pk, active=True).update(active=False)
+    return closed + follow_ups_close_left(shipment, user=user)
 
 
 def tracking_delivery_record(
