@@ -260,7 +260,7 @@ def migrated_database(label: str):
         return
     original = connection.settings_dict["NAME"]
     key = hashlib.sha1(migration_state().encode()).hexdigest()[:10]
-    template = f"bench_tpl_{label}_{key}"
+    template = os.environ.get("BENCH_TEMPLATE") or f"bench_tpl_{label}_{key}"  # or a given one
     work = f"bench_tpl_{label}_run"
     if not _pg_exec("SELECT 1 FROM pg_database WHERE datname = %s", [template]):
         building = f"bench_tpl_{label}_building"
