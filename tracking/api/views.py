@@ -78,5 +78,7 @@ class ShipmentEventViewSet(PartnerListModelMixin, PartnerScopedViewSet):
     def paginator(self):
         paginator = super().paginator
         if paginator is not None:
-            paginator.ordering = "seq"
+            # A tuple: DRF reads the position of the next page's cursor field by field, and
+            # this property runs again after the page is cut (a string gave a 500 on page 2).
+            paginator.ordering = ("seq",)
         return paginator
