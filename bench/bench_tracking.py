@@ -617,7 +617,7 @@ def _part_tables(now: dt.datetime) -> None:
     _sql("CREATE TABLE bench_ev_plain (LIKE tracking_trackingevent INCLUDING ALL)")
     _sql(
         "CREATE TABLE bench_ev_part (LIKE tracking_trackingevent INCLUDING DEFAULTS "
-        "INCLUDING CHECK) PARTITION BY RANGE (received_at)"
+        "INCLUDING CONSTRAINTS) PARTITION BY RANGE (received_at)"
     )
     _sql("CREATE SEQUENCE IF NOT EXISTS bench_ev_part_id")
     _sql("ALTER TABLE bench_ev_part ALTER COLUMN id SET DEFAULT nextval('bench_ev_part_id')")
