@@ -652,10 +652,10 @@ def _part_fill(table: str, rows: int, now: dt.datetime) -> float:
         INSERT INTO {table} (shipment_id, partner_id, seq, status, sub_status, raw_code,
             occurred_at, received_at, location, source, description, partner_event_id,
             moved_state)
-        SELECT g / 8 + 1, 1, g % 8 + 1, 'in_transit', '', '',
+        SELECT g / 8 + 1, 1, g %% 8 + 1, 'in_transit', '', '',
             t, t, '上海转运中心', 'partner_api', '快件已到达上海转运中心', 'P' || g, false
         FROM (SELECT g, %s::timestamptz - ((g / 8) * (%s::float / %s)) * interval '1 second'
-                     + (g % 8) * interval '3 hours' - interval '1 day' AS t
+                     + (g %% 8) * interval '3 hours' - interval '1 day' AS t
               FROM generate_series(0, %s - 1) AS g) AS x
         """,
         [now, span, ships, rows],
