@@ -666,7 +666,7 @@ def _part_fill(table: str, rows: int, now: dt.datetime) -> float:
 
 def _part_insert(table: str, batches: int, now: dt.datetime, tag: str) -> float:
     """``batches`` INSERTs of 500 rows of new events (what the service's bulk_create sends)."""
-    cols = EVENT_COLS[:14]
+    cols = [*EVENT_COLS[:14], "moved_state"]  # moved_state: NOT NULL, no database default
     one = "(" + ", ".join(["%s"] * len(cols)) + ")"
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES " + ", ".join([one] * BATCH)
     base = 50_000_000
@@ -689,6 +689,7 @@ def _part_insert(table: str, batches: int, now: dt.datetime, tag: str) -> float:
                 "partner_api",
                 "快件已到达上海转运中心",
                 f"{tag}-{b}-{i}",
+                False,
             ]
         start = time.perf_counter()
         with connection.cursor() as cursor:
