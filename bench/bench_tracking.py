@@ -669,7 +669,7 @@ def _part_insert(table: str, batches: int, now: dt.datetime, tag: str) -> float:
     cols = [*EVENT_COLS[:14], "moved_state"]  # moved_state: NOT NULL, no database default
     one = "(" + ", ".join(["%s"] * len(cols)) + ")"
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES " + ", ".join([one] * BATCH)
-    base = 50_000_000
+    base = 50_000_000 + int(tag[1:]) * batches * BATCH  # new shipments each pair ("p0", "q1")
     elapsed = 0.0
     for b in range(batches):
         params = []
