@@ -8,9 +8,10 @@
    network needs at its peak (about 3,500 events a second) on one PostgreSQL.
 2. The TRK-02 sweep (``tracking_sweep``) with 1,000 due among LARGE vs 1,000 due among 10,000
    tracking rows, in two databases switched pair by pair (at most 1.5x).
-3. The public lookup ``GET /track/api/<waybill>/`` (and ``/api/v1/track/<waybill>/`` when it
-   exists) vs a minimal Django view on the same gunicorn server with production settings
-   (target >= 0.60).
+3. The public lookup: the page ``GET /track/?waybill=`` (HTML), ``GET /track/api/<waybill>/``
+   and ``/api/v1/track/<waybill>/`` (JSON), each without and with ``phone_last4`` where it
+   applies, vs a minimal Django view on the same gunicorn server with production settings,
+   each measure right after its own baseline (target >= 0.60).
 4. Partitioning (PostgreSQL only): the events table as it is vs the same table partitioned by
    month of ``received_at`` (bench tables only): 500-row INSERTs, one shipment's events by
    sequence, and dropping a month (archival).
@@ -24,8 +25,10 @@ Every ratio is measured in interleaved pairs and printed as median (min-max).
 
 Knobs: BENCH_PARTS (1,2,3,4: which parts run; 3 needs 1's shipments), BENCH_EVENTS (100,000),
 BENCH_PAIRS (3), BENCH_SWEEP_LARGE, BENCH_PART_ROWS,
-BENCH_HTTP_REQUESTS. It runs in throwaway test databases (``test_<name>`` and two clones for
-the sweep), created and dropped here.
+BENCH_HTTP_REQUESTS. It runs in throwaway databases: on PostgreSQL a copy of a migrated template
+kept per database name and migration state (``bench_tpl_<name>_<hash>``, ``benchlib.
+migrated_database``: the migrations run once) and two clones of it for the sweep; on SQLite a
+test database. All but the template are dropped here.
 """
 
 import datetime as dt
@@ -571,22 +574,35 @@ def bench_lookup(waybills: list[str]) -> None:
         trivial = get(lambda i: "/bench/trivial/")
         summary = get(lambda i: f"/track/api/{waybills[i % n]}/")
         full = get(lambda i: f"/track/api/{waybills[i % n]}/?phone_last4=5678")
+        # The page /track/ (HTML, the form's GET), the waybill alone and with the last 4 digits.
+        page = get(lambda i: f"/track/?waybill={waybills[i % n]}")
+        page_full = get(lambda i: f"/track/?waybill={waybills[i % n]}&phone_last4=5678")
         api_status, _ = server.request("GET", f"/api/v1/track/{waybills[0]}/")
         api = get(lambda i: f"/api/v1/track/{waybills[i % n]}/") if api_status == 200 else None
-        for send in (trivial, summary, full, api):
+        for send in (trivial, summary, full, page, page_full, api):
             if send:
                 for i in range(5 * server.workers):
                     send(i)
-        ratios = {"summary": [], "full": [], "api": []}
+        ratios = {"summary": [], "full": [], "page": [], "page_full": [], "api": []}
         trivial_rates = []
         for _pair in range(PAIRS + 2):
-            base = rps(trivial, HTTP_REQUESTS)
-            trivial_rates.append(base)
-            ratios["summary"].append(rps(summary, HTTP_REQUESTS) / base)
-            ratios["full"].append(rps(full, HTTP_REQUESTS) / base)
-            if api:
-                ratios["api"].append(rps(api, HTTP_REQUESTS) / base)
+            # Each measure right after its own trivial baseline (A B A B ...): the load of a
+            # shared machine drifts within a round.
+            for name, send in (
+                ("summary", summary),
+                ("full", full),
+                ("page", page),
+                ("page_full", page_full),
+                ("api", api),
+            ):
+                if send is None:
+                    continue
+                base = rps(trivial, HTTP_REQUESTS)
+                trivial_rates.append(base)
+                ratios[name].append(rps(send, HTTP_REQUESTS) / base)
     print(f"  trivial view: {statistics.median(trivial_rates):,.0f} rps (median)")
+    print(_ratio_line("/track/?waybill= (page) rps / trivial rps", ratios["page"], "(>= 0.60)"))
+    print(_ratio_line("/track/?waybill=&phone_last4 / trivial", ratios["page_full"], "(>= 0.60)"))
     print(_ratio_line("/track/api/<waybill>/ rps / trivial rps", ratios["summary"], "(>= 0.60)"))
     print(_ratio_line("/track/api/<waybill>/?phone_last4 / trivial", ratios["full"], "(>= 0.60)"))
     if api:
@@ -601,7 +617,7 @@ def _part_tables(now: dt.datetime) -> None:
     _sql("CREATE TABLE bench_ev_plain (LIKE tracking_trackingevent INCLUDING ALL)")
     _sql(
         "CREATE TABLE bench_ev_part (LIKE tracking_trackingevent INCLUDING DEFAULTS "
-        "INCLUDING CHECK) PARTITION BY RANGE (received_at)"
+        "INCLUDING CONSTRAINTS) PARTITION BY RANGE (received_at)"
     )
     _sql("CREATE SEQUENCE IF NOT EXISTS bench_ev_part_id")
     _sql("ALTER TABLE bench_ev_part ALTER COLUMN id SET DEFAULT nextval('bench_ev_part_id')")
@@ -636,10 +652,10 @@ def _part_fill(table: str, rows: int, now: dt.datetime) -> float:
         INSERT INTO {table} (shipment_id, partner_id, seq, status, sub_status, raw_code,
             occurred_at, received_at, location, source, description, partner_event_id,
             moved_state)
-        SELECT g / 8 + 1, 1, g % 8 + 1, 'in_transit', '', '',
+        SELECT g / 8 + 1, 1, g %% 8 + 1, 'in_transit', '', '',
             t, t, '上海转运中心', 'partner_api', '快件已到达上海转运中心', 'P' || g, false
         FROM (SELECT g, %s::timestamptz - ((g / 8) * (%s::float / %s)) * interval '1 second'
-                     + (g % 8) * interval '3 hours' - interval '1 day' AS t
+                     + (g %% 8) * interval '3 hours' - interval '1 day' AS t
               FROM generate_series(0, %s - 1) AS g) AS x
         """,
         [now, span, ships, rows],
@@ -650,10 +666,10 @@ def _part_fill(table: str, rows: int, now: dt.datetime) -> float:
 
 def _part_insert(table: str, batches: int, now: dt.datetime, tag: str) -> float:
     """``batches`` INSERTs of 500 rows of new events (what the service's bulk_create sends)."""
-    cols = EVENT_COLS[:14]
+    cols = [*EVENT_COLS[:14], "moved_state"]  # moved_state: NOT NULL, no database default
     one = "(" + ", ".join(["%s"] * len(cols)) + ")"
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES " + ", ".join([one] * BATCH)
-    base = 50_000_000
+    base = 50_000_000 + int(tag[1:]) * batches * BATCH  # new shipments each pair ("p0", "q1")
     elapsed = 0.0
     for b in range(batches):
         params = []
@@ -673,6 +689,7 @@ def _part_insert(table: str, batches: int, now: dt.datetime, tag: str) -> float:
                 "partner_api",
                 "快件已到达上海转运中心",
                 f"{tag}-{b}-{i}",
+                False,
             ]
         start = time.perf_counter()
         with connection.cursor() as cursor:
@@ -694,6 +711,36 @@ def _part_lookups(table: str, ships: int, n: int = 2000) -> float:
     return time.perf_counter() - start
 
 
+def _part_sizes(rows: int) -> None:
+    """Table and index sizes of both layouts, per row and extrapolated to 500 M rows (the
+    trigger the architecture names), beside the database server's ``shared_buffers``."""
+
+    def size(table: str) -> tuple[int, int]:
+        parts = [table] + [
+            name
+            for (name,) in _sql(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
+                [table],
+            )
+        ]
+        heap = index = 0
+        for name in parts:
+            h, i = _sql("SELECT pg_table_size(%s), pg_indexes_size(%s)", [name, name])[0]
+            heap, index = heap + h, index + i
+        return heap, index
+
+    buffers = _sql("SHOW shared_buffers")[0][0]
+    for label, table in (("plain", "bench_ev_plain"), ("partitioned", "bench_ev_part")):
+        heap, index = size(table)
+        print(
+            f"  {label}: table {heap / 2**20:,.0f} MB, indexes {index / 2**20:,.0f} MB for "
+            f"{rows:,} rows ({heap / rows:.0f} + {index / rows:.0f} bytes a row; at 500 M rows "
+            f"{heap / rows * 5e8 / 2**30:,.0f} GB + {index / rows * 5e8 / 2**30:,.0f} GB of "
+            f"indexes; shared_buffers here {buffers})"
+        )
+
+
 def bench_partitioning() -> None:
     if not PG:
         print("-- 4. partitioning: PostgreSQL only (skipped)")
@@ -710,7 +757,8 @@ def bench_partitioning() -> None:
         f"{fill['bench_ev_part']:.1f} s"
     )
     ships = PART_ROWS // 8
-    ins, look = [], []
+    _part_sizes(PART_ROWS)
+    ins, look, look_ms = [], [], {"plain": [], "part": []}
     for pair in range(PAIRS):
         plain = _part_insert("bench_ev_plain", 40, now, f"p{pair}")
         part = _part_insert("bench_ev_part", 40, now, f"q{pair}")
@@ -718,8 +766,14 @@ def bench_partitioning() -> None:
         plain = _part_lookups("bench_ev_plain", ships)
         part = _part_lookups("bench_ev_part", ships)
         look.append(part / plain)
+        look_ms["plain"].append(plain / 2000 * 1000)
+        look_ms["part"].append(part / 2000 * 1000)
     print(_ratio_line("  500-row INSERT time, partitioned / plain", ins))
     print(_ratio_line("  one shipment's events by seq, partitioned / plain", look))
+    print(
+        f"  one shipment's events by seq: {statistics.median(look_ms['plain']):.3f} ms plain, "
+        f"{statistics.median(look_ms['part']):.3f} ms partitioned (medians, round trip included)"
+    )
     plan = _sql(
         "EXPLAIN SELECT id FROM bench_ev_part WHERE shipment_id = 1 AND seq > 0 ORDER BY seq"
     )
@@ -756,9 +810,16 @@ def bench_partitioning() -> None:
 
 
 def main():
+    from benchlib import migrated_database
+
     setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    # A fresh copy of a migrated template kept per database name (bench_tpl_<name>_<hash>).
+    label = Path(str(connection.settings_dict["NAME"])).stem
+    with migrated_database(label):
+        run_parts()
+
+
+def run_parts():
     clones = {}
     try:
         partner, user, _plain = seed()
@@ -778,7 +839,6 @@ def main():
     finally:
         if clones:
             drop_dbs(clones.values())
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -238,3 +238,53 @@ def _sqlite_seeded(label, seed, key, copy, original):
 def use(name: str) -> None:
     """Point the default connection at database ``name`` (between measurements, not in them)."""
     _use_database(name)
+
+
+@contextmanager
+def migrated_database(label: str):
+    """Run the block on a fresh copy of a migrated, unseeded PostgreSQL database (the copy is
+    dropped after). The migrated template ``bench_tpl_<label>_<hash of the migrations>`` is kept
+    between runs, so the migrations (minutes on a busy machine) run once per migration state
+    (a new migration is applied to a copy of the older template); ``label`` keeps one
+    database's template apart from another's. SQLite: a test database as
+    Django creates it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        original = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            yield connection.settings_dict["NAME"]
+        finally:
+            connection.creation.destroy_test_db(original, verbosity=0)
+        return
+    original = connection.settings_dict["NAME"]
+    key = hashlib.sha1(migration_state().encode()).hexdigest()[:10]
+    template = os.environ.get("BENCH_TEMPLATE") or f"bench_tpl_{label}_{key}"  # or a given one
+    work = f"bench_tpl_{label}_run"
+    if not _pg_exec("SELECT 1 FROM pg_database WHERE datname = %s", [template]):
+        building = f"bench_tpl_{label}_building"
+        _pg_drop(building)
+        # An older template of this label: start from it, so only the new migrations run.
+        stale = f"^bench_tpl_{label}_[0-9a-f]{{10}}$"
+        older = [
+            n for (n,) in _pg_exec("SELECT datname FROM pg_database WHERE datname ~ %s", [stale])
+        ]
+        _pg_exec(f'CREATE DATABASE "{building}"' + (f' TEMPLATE "{older[0]}"' if older else ""))
+        _use_database(building)
+        started = time.perf_counter()
+        _migrate()
+        _use_database(original)
+        for name in older:
+            _pg_drop(name)
+        _pg_exec(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+        print(f"  [{label}] {template} migrated in {time.perf_counter() - started:.0f} s")
+    _use_database(original)
+    _pg_drop(work)
+    _pg_exec(f'CREATE DATABASE "{work}" TEMPLATE "{template}"')
+    _use_database(work)
+    try:
+        yield work
+    finally:
+        _use_database(original)
+        _pg_drop(work)

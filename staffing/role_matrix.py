@@ -135,6 +135,7 @@ _MATRIX_ROWS: dict[str, str] = {
     "tracking.trackingpolicy":            "v    v    v    -    -    v    v    vc   v    -",
     "tracking.eventretention":            "v    v    v    -    -    v    v    vacd v    -",
     "tracking.archivedtrackingevent":     "v    v    v    -    -    v    v    v    v    -",
+    "tracking.anytrackingevent":          "-    -    -    -    -    -    -    -    -    -",
     "tracking.smstemplate":               "v    v    v    -    -    v    v    vac  v    -",
     "tracking.smsmessage":                "vAC  vA   vAC  -    -    vAC  vAC  vAC  v    -",
     "tracking.followuptask":              "vAC  vA   vAC  -    -    vAC  vAC  vAC  v    -",

@@ -210,3 +210,18 @@ def test_partner_reads_events_after_a_sequence_number(api, shipment):
     rows = api.get(url, {"after_seq": 1}).json()["results"]
     assert [(r["seq"], r["event_id"]) for r in rows] == [(2, "1"), (3, "2")]
     assert api.get(url, {"after_seq": "x"}).status_code == 400
+
+
+@pytest.mark.postgres
+def test_duplicate_check_of_a_full_batch_uses_the_partial_index(partner):
+    """Speed (issue 19): the duplicate check of a batch of 500 event ids reads the partial
+    unique index (partner, partner_event_id), not the whole events table (PostgreSQL proves a
+    partial index's condition from an IN list of at most 100 values: the query repeats it)."""
+    from django.db import connection
+
+    from tracking.selectors import known_event_ids
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: cost says seq scan
+        plan = known_event_ids(partner, [f"E{i}" for i in range(500)]).explain()
+    assert "trk_event_partner_event_id" in plan

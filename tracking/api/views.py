@@ -55,9 +55,13 @@ class ShipmentEventViewSet(PartnerListModelMixin, PartnerScopedViewSet):
             return selectors.events_for_partner_api().none()
         params = AfterSeqSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
+        # Live and archived events; the shipment is resolved first so that each event table is
+        # read by its (shipment, seq) index. Another partner's waybill: an empty list.
+        shipment_id = selectors.partner_shipment_id(
+            getattr(self.request.auth, "partner", None), self.kwargs["waybill_number"]
+        )
         return selectors.events_for_partner_api().filter(
-            shipment__waybill_number=self.kwargs["waybill_number"],
-            seq__gt=params.validated_data.get("after_seq", 0),
+            shipment_id=shipment_id, seq__gt=params.validated_data.get("after_seq", 0)
         )
 
     @extend_schema(
@@ -74,5 +78,7 @@ class ShipmentEventViewSet(PartnerListModelMixin, PartnerScopedViewSet):
     def paginator(self):
         paginator = super().paginator
         if paginator is not None:
-            paginator.ordering = "seq"
+            # A tuple: DRF reads the position of the next page's cursor field by field, and
+            # this property runs again after the page is cut (a string gave a 500 on page 2).
+            paginator.ordering = ("seq",)
         return paginator

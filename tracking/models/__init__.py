@@ -1,6 +1,6 @@
 """Models of the tracking app (one module per concern)."""
 
-from tracking.models.archive import ArchivedTrackingEvent, EventRetention
+from tracking.models.archive import AnyTrackingEvent, ArchivedTrackingEvent, EventRetention
 from tracking.models.events import (
     EventSource,
     ShipmentTracking,
@@ -24,6 +24,7 @@ from tracking.models.work import (
 )
 
 __all__ = [
+    "AnyTrackingEvent",
     "ArchivedTrackingEvent",
     "EventRetention",
     "COMPLAINT_CHANNEL",

@@ -29,6 +29,7 @@ from tracking.services.work import (
     follow_up_day_report_send,
     follow_up_open,
     follow_up_reassign,
+    follow_ups_close_left,
     follow_ups_overdue_report,
     tracking_sweep,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "follow_up_day_report_send",
     "follow_up_open",
     "follow_up_reassign",
+    "follow_ups_close_left",
     "follow_ups_overdue_report",
     "returns_to_stations_report",
     "sms_deliver",

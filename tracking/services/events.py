@@ -7,6 +7,7 @@ state an event moves add their own transition writes.
 """
 
 import datetime as dt
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -28,7 +29,12 @@ from courier.shipments.services.shipments import shipment_transition
 from tracking import rules, selectors
 from tracking.models import EventSource, ShipmentTracking, StatusMapping, TrackingEvent
 from tracking.services.common import feed_user, policy, users_in_role
-from tracking.services.work import Assigner, chases_close_delivered, follow_up_open
+from tracking.services.work import (
+    Assigner,
+    chases_close_delivered,
+    follow_up_open,
+    follow_ups_close_left,
+)
 
 logger = logging.getLogger("tracking.events")
 
@@ -312,7 +318,7 @@ def _tracking_rows(shipments: list[_Ship]) -> dict[int, _Row]:
         )
     rows = (
         ShipmentTracking.objects.select_for_update()
-        .filter(pk__in=ids)
+        .filter(pk__in=selectors.many(ids, ints=True))
         .order_by("pk")
         .values_list(*_ROW_COLUMNS)
     )
@@ -372,13 +378,7 @@ def tracking_events_ingest(partner, items, *, user, now: dt.datetime | None = No
             else {}
         )
         known = (
-            set(
-                TrackingEvent.objects.filter(
-                    partner=partner, partner_event_id__in=[p.event_id for p in valid]
-                ).values_list("partner_event_id", flat=True)
-            )
-            if valid
-            else set()
+            set(selectors.known_event_ids(partner, [p.event_id for p in valid])) if valid else set()
         )
         events: list[_Ev] = []
         user_id = user.pk if user is not None else None
@@ -567,10 +567,16 @@ _PROJECTION_FIELDS = (
 )
 
 
+def _iso(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def _projection_save(rows: list[_Row]) -> None:
-    """Write the batch's tracking rows back in one UPDATE. On PostgreSQL one ``UPDATE ... FROM
-    unnest(arrays)``: Django's ``bulk_update`` builds a CASE per field and row, and building it
-    took most of a 500-event batch's time (bench/bench_tracking.py)."""
+    """Write the batch's tracking rows back in one UPDATE. On PostgreSQL one ``UPDATE ... FROM``
+    the rows of one JSON parameter: Django's ``bulk_update`` builds a CASE per field and row,
+    and building it took most of a 500-event batch's time (bench/bench_tracking.py)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -584,15 +590,20 @@ def _projection_save(rows: list[_Row]) -> None:
         )
         return
     sets = ", ".join(f"{name} = v.{name}" for name, _type in _PROJECTION_FIELDS)
-    arrays = ", ".join(f"%s::{type_}[]" for _name, type_ in (("pk", "bigint"), *_PROJECTION_FIELDS))
-    names = ", ".join(["pk", *(name for name, _type in _PROJECTION_FIELDS)])
-    params = [[row.pk for row in rows]]
-    params += [[getattr(row, name) for row in rows] for name, _type in _PROJECTION_FIELDS]
+    names = ("pk", *(name for name, _type in _PROJECTION_FIELDS))
+    # One JSON parameter (rows as arrays, read back by position): psycopg's client-side binding
+    # dumped ten arrays of 500 values element by element in Python.
+    data = json.dumps([[getattr(row, n) for n in names] for row in rows], default=_iso)
+    picks = ", ".join(
+        f"(r.value->>{i})::{type_} AS {name}"
+        for i, (name, type_) in enumerate((("pk", "bigint"), *_PROJECTION_FIELDS))
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {ShipmentTracking._meta.db_table} AS t SET {sets} "
-            f"FROM unnest({arrays}) AS v({names}) WHERE t.shipment_id = v.pk",
-            params,
+            f"FROM (SELECT {picks} FROM jsonb_array_elements(%s::jsonb) AS r) AS v "
+            "WHERE t.shipment_id = v.pk",
+            [data],
         )
 
 
@@ -691,13 +702,16 @@ def tracking_event_record(
         return event.model()
 
 
-def tracking_shipment_left(shipment) -> int:
-    """A shipment recalled, returned, lost or cancelled by a flow other than an event: its
-    tracking row closes (the sweeps stop chasing it). Called by the shipments service in its
-    transaction after the state change; 1 when a row was closed."""
+def tracking_shipment_left(shipment, *, user=None) -> int:
+    """A shipment recalled, returned, lost or cancelled (by a flow of the shipments domain or
+    by an event that moves it there): its tracking row closes (the sweeps stop chasing it) and
+    its open calls and chases are cancelled with the reason (``follow_ups_close_left``).
+    Called by the shipments service in its transaction after the state change; the number of
+    rows closed (the tracking row and the calls)."""
     if shipment.state not in selectors.UNTRACKED_STATES:
         return 0
-    return ShipmentTracking.objects.filter(pk=shipment.pk, active=True).update(active=False)
+    closed = ShipmentTracking.objects.filter(pk=shipment.pk, active=True).update(active=False)
+    return closed + follow_ups_close_left(shipment, user=user)
 
 
 def tracking_delivery_record(

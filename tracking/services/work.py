@@ -308,6 +308,25 @@ def chases_close_delivered(shipment, *, user, now=None) -> int:
     return closed
 
 
+def follow_ups_close_left(shipment, *, user) -> int:
+    """A shipment lost, recalled (returning), returned or cancelled leaves tracking: its open
+    calls and chases (any reason) are cancelled with the reason in their note and history, so
+    no agent chases a parcel that will not be delivered and no chase alerts the supervisor.
+    Cancelled calls are no longer required (the revisit figure leaves them out)."""
+    state = shipment.get_state_display()
+    note = _("Closed: the shipment is %(state)s.") % {"state": state}
+    tasks = list(
+        FollowUpTask.objects.select_for_update().filter(shipment_id=shipment.pk, state="open")
+    )
+    for task in tasks:
+        task.cancel()
+        task.note = "\n".join(filter(None, [task.note, note]))
+        task._history_user = user
+        task._change_reason = f"closed: shipment {shipment.state}"
+        task.save(update_fields=["state", "note"])
+    return len(tasks)
+
+
 # --- the sweep (TRK-02), run at 09:00 and 16:00 -------------------------------------------------
 @dataclass
 class SweepResult:

@@ -177,7 +177,7 @@ def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) ->
     locked._change_reason = (reason or f"{old} → {locked.state}")[:100]
     locked.save(update_fields=changed)
     if locked.state in LEFT_TRACKING:
-        _tracking_close(locked)
+        _tracking_close(locked, user=user)
     partner_event_emit(
         locked.partner,
         "shipment.status_changed",
@@ -190,13 +190,14 @@ def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) ->
 LEFT_TRACKING = ("returning", "returned", "lost", "cancelled")
 
 
-def _tracking_close(shipment: Shipment) -> None:
-    """Close the shipment's tracking row in this transaction. Imported here, not at the top:
+def _tracking_close(shipment: Shipment, *, user) -> None:
+    """Close the shipment's tracking row and cancel its open calls and chases (with the reason),
+    in this transaction, through the tracking service. Imported here, not at the top:
     ``tracking.services`` imports the shipments services (the same cycle as delivery's
     ``_tracking_event``); only ``tracking.services`` is reached (the import-linter contract)."""
     from tracking.services import tracking_shipment_left
 
-    tracking_shipment_left(shipment)
+    tracking_shipment_left(shipment, user=user)
 
 
 def shipment_transition(shipment: Shipment, name: str, *, user, reason: str = "") -> Shipment:
