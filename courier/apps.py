@@ -12,6 +12,7 @@ class CourierConfig(AppConfig):
             fence_check,
             fsm_migration_speedup_install,
             history_descriptor_speedup_install,
+            migration_state_speedup_install,
         )
 
         checks.register(fence_check)
@@ -21,6 +22,7 @@ class CourierConfig(AppConfig):
         deploy_checks_register()
         history_descriptor_speedup_install()
         fsm_migration_speedup_install()
+        migration_state_speedup_install()
 
         # DLV-06: an open statement dispute holds its shipments' orders from anonymisation.
         from courier.finance.selectors import retention_holds as finance_holds

@@ -20,6 +20,22 @@ Three things live here:
    migration run renders each model many times, so the receivers piled up and every later model
    class paid for all of them (``migrate`` on a fresh database: 264 s of CPU, most of it in
    ``Signal.send``). Transitions are never called on historical models.
+5. ``migration_state_speedup_install``: three more costs of rendering a migration state, each
+   paid once per model class rendered (a fresh ``migrate`` renders about 50,000 of them):
+   - ``ProjectState.add_model`` re-renders, besides the new model, every model related to the
+     ones it points at, recursively; every historical model points at the user model, so each
+     ``CreateModel`` re-rendered nearly the whole project. A model new to the state has no class
+     pointing at it yet, so only it is rendered (the registry's cache reset gives the models it
+     points at their new reverse relations).
+   - ``Apps.get_models`` and ``Apps.get_swappable_settings_name`` are ``functools.cache``-d
+     methods, whose one cache is shared by every registry: each change to a migration state's
+     registry emptied the project registry's cache too, and every related field's
+     ``deconstruct`` then walked all models again. A migration state's registry (``StateApps``)
+     keeps its own ``get_models`` cache and leaves the shared one alone.
+   - ``class_prepared`` has a receiver per history-tracked model (simple-history's
+     ``finalize``) and per FSM field (django-fsm's ``_collect_transitions``), each of which
+     returns at once for a class that does not inherit from its project model, as a migration
+     state's classes never do; for those classes they are not called.
 
 Insert a small graph of new rows, with their history, in as few database round trips as possible.
 Taking an order in writes an order, its goods lines, any order exceptions and the waybill, and a
@@ -41,6 +57,7 @@ which is what Django's client-side binding does for every query there anyway.
 No ``save()`` overrides and no ``post_save`` signals run: callers set derived fields themselves.
 """
 
+import weakref
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -256,6 +273,94 @@ def fsm_migration_speedup_install() -> None:
 
     contribute_to_class._courier_speedup = True
     FSMFieldMixin.contribute_to_class = contribute_to_class
+
+
+def migration_state_speedup_install() -> None:
+    from django.apps.registry import Apps
+    from django.db.migrations.state import ProjectState, StateApps
+
+    if getattr(ProjectState.add_model, "_courier_speedup", False):
+        return
+    add_model_original = ProjectState.add_model
+
+    def add_model(self, model_state):
+        key = model_state.app_label, model_state.name_lower
+        if "apps" not in self.__dict__ or key in self.models:
+            return add_model_original(self, model_state)
+        if key in self.apps.all_models.get(key[0], {}):  # a stale class of that name: Django's
+            return add_model_original(self, model_state)
+        self.models[key] = model_state
+        if self._relations is not None:
+            self.resolve_model_relations(key)
+        self.apps.render_multiple([model_state])
+
+    add_model._courier_speedup = True
+    ProjectState.add_model = add_model
+
+    get_models_uncached = Apps.get_models.__wrapped__
+
+    def get_models(self, include_auto_created=False, include_swapped=False):
+        cache = self.__dict__.setdefault("_courier_models", {})
+        key = (include_auto_created, include_swapped)
+        if key not in cache:
+            cache[key] = get_models_uncached(self, include_auto_created, include_swapped)
+        return cache[key]
+
+    def clear_cache(self):
+        self.__dict__.pop("_courier_models", None)
+        if self.ready:
+            for app_config in self.app_configs.values():
+                for model in app_config.get_models(include_auto_created=True):
+                    model._meta._expire_cache()
+
+    StateApps.get_models = get_models
+    StateApps.get_swappable_settings_name = Apps.get_swappable_settings_name.__wrapped__
+    StateApps.clear_cache = clear_cache
+    _class_prepared_install()
+
+
+def _deref(ref):
+    return ref() if isinstance(ref, weakref.ReferenceType) else ref
+
+
+def _class_prepared_install() -> None:
+    from django.apps import apps as global_apps
+    from django.db.models.signals import class_prepared
+    from django.dispatch.dispatcher import NONE_ID
+    from django_fsm import FSMFieldMixin
+    from simple_history.models import HistoricalRecords
+
+    skipped = {HistoricalRecords.finalize, FSMFieldMixin._collect_transitions}
+    send = class_prepared.send
+    memo = {"count": -1, "refs": []}
+
+    def state_receivers():
+        # The receivers connected for any sender, less the two kinds that ignore state classes
+        # (as stored: weak references stay weak); worked out again whenever one is connected
+        # or disconnected, or one has died.
+        if memo["count"] != len(class_prepared.receivers) or class_prepared._dead_receivers:
+            with class_prepared.lock:
+                class_prepared._clear_dead_receivers()
+                refs = [
+                    ref
+                    for (_, sender_key), ref, is_async in class_prepared.receivers
+                    if sender_key == NONE_ID and not is_async
+                ]
+                memo["count"] = len(class_prepared.receivers)
+            memo["refs"] = [
+                ref for ref in refs if getattr(_deref(ref), "__func__", None) not in skipped
+            ]
+        return [r for r in map(_deref, memo["refs"]) if r is not None]
+
+    def class_prepared_send(sender, **named):
+        if sender._meta.apps is global_apps:
+            return send(sender=sender, **named)
+        return [
+            (receiver, receiver(signal=class_prepared, sender=sender, **named))
+            for receiver in state_receivers()
+        ]
+
+    class_prepared.send = class_prepared_send
 
 
 def prefetched_cache_set(instance: Model, relation: str, objects: list[Model]) -> None:
