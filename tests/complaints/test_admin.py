@@ -174,7 +174,9 @@ def test_call_record_import_page(org, client):
     response = client.post("/admin/complaints/callrecord/import/", {"file": again})
     assert response.status_code == 200
     assert CallRecord.objects.count() == 100
-    page = client.get(f"/admin/complaints/callrecord/{CallRecord.objects.get(call_id='C001').pk}/")
+    page = client.get(
+        f"/admin/complaints/callrecord/{CallRecord.objects.get(call_id='C001').pk}/change/"
+    )
     assert page.status_code == 200
     assert "1380000001" not in page.content.decode()  # ORG-03: the caller is masked
 

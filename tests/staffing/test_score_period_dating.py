@@ -166,6 +166,7 @@ def test_my_score_and_the_board_show_today_s_period(client, dept):
     """SCR-01, SCR-04: without ?month, /scoring/me/ and the board show the period today falls
     in, with its dates: on 9 April March's (10 March – 9 April), on 10 April April's at 100."""
     department, boss, agent, _m = dept
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with time_machine.travel(at(2026, 4, 9, 20), tick=False):
         _g5(agent, at(2026, 4, 9, 8))
         client.force_login(agent.user)

@@ -258,6 +258,7 @@ def test_the_settlement_screen_offers_each_step_to_its_role(client, org):
     """SCR-07: the manager sees the request form on the settled month and asks from it; HQ sees
     the waiting request with approve and refuse and approves from it; the supervisor sees
     neither, and an agent's or supervisor's POST is refused with the message."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     _dept, settlement, p = org
     url = reverse("scoring:settlement", args=[settlement.pk])
     ask = reverse("scoring:reopening-request", args=[settlement.pk])
