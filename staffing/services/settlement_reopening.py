@@ -121,7 +121,8 @@ def _decider_check(reopening: SettlementReopening, user) -> None:
 
 def _locked(reopening: SettlementReopening) -> SettlementReopening:
     return (
-        SettlementReopening.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join (decided_by).
+        SettlementReopening.objects.select_for_update(of=("self",))
         .select_related("decided_by", "requested_by")
         .get(pk=reopening.pk)
     )
