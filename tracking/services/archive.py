@@ -17,29 +17,11 @@ from django.utils import timezone
 from courier.core.errors import StateConflict
 from tracking import rules, selectors
 from tracking.models import ArchivedTrackingEvent, ShipmentTracking, TrackingEvent
+from tracking.models.archive import ANY_EVENT_COLUMNS
 from tracking.services.common import policy
 
 ARCHIVE_BATCH = 500  # shipments per transaction (their events: a few thousand rows)
-_COLUMNS = (
-    "id",
-    "shipment_id",
-    "partner_id",
-    "seq",
-    "status",
-    "sub_status",
-    "raw_code",
-    "occurred_at",
-    "received_at",
-    "location",
-    "latitude",
-    "longitude",
-    "source",
-    "description",
-    "partner_event_id",
-    "corrects_id",
-    "moved_state",
-    "created_by_id",
-)
+_COLUMNS = ANY_EVENT_COLUMNS  # the one list of an event's columns, id first
 
 
 @dataclass

@@ -28,6 +28,7 @@ from courier.shipments.services.claims import exception_record
 from courier.shipments.services.shipments import shipment_transition
 from tracking import rules, selectors
 from tracking.models import EventSource, ShipmentTracking, StatusMapping, TrackingEvent
+from tracking.models.archive import ANY_EVENT_COLUMNS
 from tracking.services.common import feed_user, policy, users_in_role
 from tracking.services.work import (
     Assigner,
@@ -253,25 +254,7 @@ class _Ev:
         return self._model
 
 
-_EVENT_COLUMNS = (
-    "shipment_id",
-    "partner_id",
-    "seq",
-    "status",
-    "sub_status",
-    "raw_code",
-    "occurred_at",
-    "received_at",
-    "location",
-    "latitude",
-    "longitude",
-    "source",
-    "description",
-    "partner_event_id",
-    "corrects_id",
-    "moved_state",
-    "created_by_id",
-)
+_EVENT_COLUMNS = ANY_EVENT_COLUMNS[1:]  # every column but the id (COPY numbers them)
 _ROW_COLUMNS = (
     "shipment_id",
     "last_seq",
