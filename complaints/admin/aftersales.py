@@ -3,6 +3,7 @@ seminars) in the admin; every write goes through the services."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -31,7 +32,13 @@ class PlatformCaseImportForm(forms.Form):
 
 
 class RemindForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("after-sales owner"), queryset=None, required=False)
+    # Found by number or name as the person types (the supervisor does not read employee rows).
+    owner = forms.ModelChoiceField(
+        label=_("after-sales owner"),
+        queryset=None,
+        required=False,
+        widget=AutocompleteSelect(PlatformCase._meta.get_field("owner"), admin.site),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +96,7 @@ class PlatformCaseAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     list_filter = ["state", "kind", "outcome", "source"]
     list_select_related = ["owner"]
     search_fields = ["=platform_order_ref", "=buyer_ref"]
-    autocomplete_fields = ["shipment"]  # by waybill number
+    autocomplete_fields = ["shipment", "owner"]  # by waybill number; by number or name
     change_list_template = "complaints/admin/platformcase_change_list.html"
     service_actions_available = staticmethod(cases.platform_case_steps_available)
     service_actions = {
@@ -190,6 +197,7 @@ class EmergencyPlanAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
 
     list_display = ["partner", "title", "in_force", "updated_at"]
     list_filter = ["in_force", "partner"]
+    autocomplete_fields = ["partner"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -227,6 +235,7 @@ class EmergencySeminarAdmin(admin.ModelAdmin):
 
     list_display = ["held_on", "kind", "partner", "plan"]
     list_filter = ["kind", "partner"]
+    autocomplete_fields = ["partner"]
     filter_horizontal = ["attendees"]
     inlines = [PostAuthorityInline]
 

@@ -174,8 +174,9 @@ class ComplaintAdmin(PersonalDataAdminMixin, ServiceActionsMixin, SimpleHistoryA
     search_help_text = _("Complaint number, customer phone or waybill number (exact).")
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    # Found by what the caller knows: the waybill number (exact) and the partner's code or name.
-    autocomplete_fields = ["partner", "shipment"]
+    # Found by what the caller knows: the waybill number (exact), the partner's code or name, the
+    # agent's number or name.
+    autocomplete_fields = ["partner", "shipment", "assigned_agent"]
     inlines = [AttachmentInline, EscalationInline, MilestoneInline, PauseInline]
     service_actions = COMPLAINT_STEPS
     service_actions_available = staticmethod(services.complaint_steps_available)

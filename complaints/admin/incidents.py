@@ -61,8 +61,9 @@ class IncidentAdmin(ServiceActionsMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "state", "harmed_company"]
     fields = INCIDENT_FIELDS
     filter_horizontal = ["coordination_members"]
-    # By complaint number, customer phone or waybill number; shipments by waybill number.
-    autocomplete_fields = ["complaints", "shipments"]
+    # By complaint number, customer phone or waybill number; shipments by waybill number; the
+    # project manager by number or name.
+    autocomplete_fields = ["complaints", "shipments", "project_manager"]
     inlines = [ReportInline, MeetingInline]
     service_actions = INCIDENT_STEPS
     service_actions_available = staticmethod(services.incident_steps_available)

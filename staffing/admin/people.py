@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.pickers import PickerAccessMixin
 from staffing.admin.access import SupervisorLineMixin
 from staffing.models import Department, Employee
 
@@ -12,8 +13,12 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(SupervisorLineMixin, SimpleHistoryAdmin):
-    """ORG-03: the daily wage is private: the supervisor line and the manager read it."""
+class EmployeeAdmin(PickerAccessMixin, SupervisorLineMixin, SimpleHistoryAdmin):
+    """ORG-03: the daily wage is private: the supervisor line and the manager read it. Forms that
+    point at a person (a complaint's agent, a case's owner) pick active people by number, name
+    or login (``PickerAccessMixin``)."""
+
+    picker_filter = {"is_active": True}
 
     line_field = "pk"
     list_display = ["number", "name", "department", "position", "supervisor", "is_active"]

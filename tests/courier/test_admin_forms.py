@@ -287,3 +287,62 @@ def test_complaint_form_finds_the_shipment_by_its_waybill_number(client):
         "/admin/autocomplete/", {**params, "field_name": "partner", "term": partner.name}
     )
     assert {"id": str(partner.pk), "text": str(partner)} in json.loads(response.content)["results"]
+
+
+def test_an_agent_picks_the_assigned_colleague_by_name_without_reading_employee_records(client):
+    """CMP-01, ORG-03, issue 17 point 4: the complaint's assigned agent is an autocomplete found
+    by number or name. The agent may change complaints but not read employee rows (their wages
+    are private): the picker answers them with active people's "number name" only, while the
+    employee list stays 403, a field that is not a picker and a person who may not fill the form
+    are refused."""
+    from tests.factories import EmployeeFactory
+
+    agent = UserFactory(username="agent-pick", is_staff=True)
+    _grant(agent, "view_complaint", "add_complaint", "change_complaint")
+    client.force_login(agent)
+    colleague = EmployeeFactory(number="A0042", name="王小明")
+    EmployeeFactory(number="A0043", name="王小明", is_active=False)
+    EmployeeFactory(number="A0044", name="李四")
+    page = client.get("/admin/complaints/complaint/add/").content.decode()
+    assert 'data-ajax--url="/admin/autocomplete/"' in page
+    assert 'name="assigned_agent"' in page
+    assert 'data-model-name="complaint" data-field-name="assigned_agent"' in page
+    params = {"app_label": "complaints", "model_name": "complaint", "field_name": "assigned_agent"}
+    response = client.get("/admin/autocomplete/", {**params, "term": "王小"})
+    assert response.status_code == 200
+    assert json.loads(response.content)["results"] == [
+        {"id": str(colleague.pk), "text": "A0042 王小明"}
+    ]
+    response = client.get("/admin/autocomplete/", {**params, "term": "A0044"})
+    assert [r["text"] for r in json.loads(response.content)["results"]] == ["A0044 李四"]
+    assert client.get("/admin/staffing/employee/").status_code == 403
+    assert client.get(f"/admin/staffing/employee/{colleague.pk}/change/").status_code == 403
+    # Not one of the complaint admin's pickers: refused as before.
+    not_a_picker = {**params, "field_name": "responsible_employee", "term": "王"}
+    assert client.get("/admin/autocomplete/", not_a_picker).status_code == 403
+    reader = UserFactory(username="reader-pick", is_staff=True)
+    _grant(reader, "view_complaint")
+    client.force_login(reader)
+    assert client.get("/admin/autocomplete/", {**params, "term": "王"}).status_code == 403
+
+
+def test_the_platform_case_reminder_picks_the_owner_by_name(client):
+    """CMP-14, issue 17 point 4: the supervisor's "remind after-sales" form and the case's add
+    form find the after-sales owner by number or name (autocomplete), not a list of everyone."""
+    from complaints.admin.aftersales import RemindForm
+    from tests.factories import EmployeeFactory
+
+    owner = EmployeeFactory(number="S0007", name="赵售后")
+    form = RemindForm()
+    html = str(form["owner"])
+    assert 'data-field-name="owner"' in html and 'data-model-name="platformcase"' in html
+    assert "赵售后" not in html  # no option list: found as the person types
+    assert RemindForm(data={"owner": owner.pk}).is_valid()
+    supervisor = UserFactory(username="sup-pick", is_staff=True)
+    _grant(supervisor, "view_platformcase", "add_platformcase", "change_platformcase")
+    client.force_login(supervisor)
+    params = {"app_label": "complaints", "model_name": "platformcase", "field_name": "owner"}
+    response = client.get("/admin/autocomplete/", {**params, "term": "赵"})
+    assert json.loads(response.content)["results"] == [
+        {"id": str(owner.pk), "text": "S0007 赵售后"}
+    ]

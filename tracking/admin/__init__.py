@@ -98,6 +98,7 @@ class StatusMappingAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     list_display = ["code", "partner", "status", "sub_status", "label"]
     list_filter = ["status", "partner"]
     search_fields = ["code", "label"]
+    autocomplete_fields = ["partner"]
 
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm(POLICY_PERMISSION)
@@ -116,6 +117,7 @@ class EventRetentionAdmin(SimpleHistoryAdmin):
 
     list_display = ["partner", "keep_months"]
     list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
 
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm(POLICY_PERMISSION)

@@ -157,6 +157,7 @@ class PartnerAPIKeyAdmin(ServiceActionsMixin, SuperuserSetupMixin, admin.ModelAd
     list_filter = ["revoked", "partner"]
     search_fields = ["prefix", "name", "partner__code"]
     list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
     service_actions = {
         "revoke_keys": ServiceAction(
             _("Revoke the selected keys"),

@@ -44,6 +44,7 @@ class WebhookEndpointAdmin(ServiceActionsMixin, SuperuserSetupMixin, SimpleHisto
     list_filter = ["is_active"]
     search_fields = ["url", "partner__code"]
     list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
     service_actions = {
         "rotate_secret": ServiceAction(
             _("Rotate the signing secret (old one valid for the grace period)"),

@@ -233,6 +233,7 @@ class OrderAdmin(PersonalDataAdminMixin, ServiceActionsMixin, SimpleHistoryAdmin
         ),
     }
     list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
     # ``__exact``, not ``=`` (``iexact``: UPPER(...) that no index serves).
     search_fields = ["partner_ref__exact", "recipient_phone_last4__exact"]
     show_full_result_count = False
