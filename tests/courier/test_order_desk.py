@@ -528,6 +528,33 @@ def test_print_batch_sheet_is_printable_and_signed_in_the_admin(client, ops):
     html = sheet.content.decode()
     assert "2026.12.01" in html and "赵打单" in html and shipment.waybill_number in html
     assert 'class="late"' in html
+    # A mistyped batch number is not found (no 500 from the integer lookup).
+    assert client.get("/admin/courier/printbatch/abc/sheet/").status_code in (302, 404)
+    assert client.get(f"/admin/courier/printbatch/{batch.pk + 1}/sheet/").status_code == 404
+
+
+def test_two_desks_signing_the_same_day_the_second_is_told_it_is_signed(ops, monkeypatch):
+    """SHP-14: a batch signed by another desk between this sign's check and its insert (the
+    unique kind+day decides) answers "already signed" (409), not a database error."""
+    printer = role_user("printing", "printer")
+    shipment = _walk(intake(user=ops).shipment, ops, "print_waybill")
+    _printed_at(shipment, 9, 30)
+    current = DispatchSettings.current
+
+    def other_desk_signs_first():
+        PrintBatch.objects.create(
+            kind="daily",
+            batch_date=dt.date(2026, 12, 1),
+            signed_name="钱打单",
+            signed_by=printer,
+            print_deadline=dt.time(17, 0),
+        )
+        return current()
+
+    monkeypatch.setattr(DispatchSettings, "current", staticmethod(other_desk_signs_first))
+    with translation.override("en"), pytest.raises(StateConflict) as info:
+        print_batch_sign("daily", dt.date(2026, 12, 1), user=printer, signed_name="赵打单")
+    assert str(info.value.message) == "This day's batch is already signed."
 
 
 def test_dispatch_settings_print_deadline_is_editable_by_the_manager(client):

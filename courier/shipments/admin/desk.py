@@ -302,7 +302,8 @@ class PrintBatchAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/sheet/",
+                # int: a mistyped id is a 404, never a ValueError from the lookup.
+                "<int:object_id>/sheet/",
                 self.admin_site.admin_view(self.sheet_view),
                 name="courier_printbatch_sheet",
             ),

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -470,14 +470,19 @@ def print_batch_sign(
             not rules.printed_on_time(timezone.localtime(s.printed_at), day, deadline)
             for s in shipments
         )
-        batch = PrintBatch.objects.create(
-            kind=kind,
-            batch_date=day,
-            signed_name=(signed_name or "").strip(),
-            signed_by=user,
-            stored_at=stored_at or "",
-            print_deadline=deadline,
-            late_count=late,
-        )
+        try:
+            # Two desks signing at once: the unique (kind, day) decides, the loser is told.
+            with transaction.atomic():
+                batch = PrintBatch.objects.create(
+                    kind=kind,
+                    batch_date=day,
+                    signed_name=(signed_name or "").strip(),
+                    signed_by=user,
+                    stored_at=stored_at or "",
+                    print_deadline=deadline,
+                    late_count=late,
+                )
+        except IntegrityError:
+            raise StateConflict(_("This day's batch is already signed.")) from None
         batch.shipments.set(shipments)
         return batch
