@@ -237,6 +237,7 @@ RULE_MODELS = (
     "tracking.trackingpolicy",
     "tracking.statusmapping",
     "tracking.smstemplate",
+    "tracking.eventretention",
     "complaints.slapolicy",
     "complaints.complaintsettings",
     "complaints.emergencyplan",

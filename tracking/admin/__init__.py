@@ -111,7 +111,7 @@ class StatusMappingAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EventRetention)
-class EventRetentionAdmin(SimpleHistoryAdmin):
+class EventRetentionAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
     """Issue 19 item 11: a partner's own archival policy (months its closed shipments' events
     stay live); the default is on the tracking policy."""
 
