@@ -299,10 +299,17 @@ def _queue_depth():
     samples = []
     with celery_app.connection_for_read() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-        channel = conn.default_channel
         for name in broker_queue_names():
-            declared = channel.queue_declare(queue=name, passive=False, durable=True)
-            samples.append(({"queue": name}, declared.message_count))
+            # Passive: a scrape reads the broker and never creates a queue. A queue nobody has
+            # declared yet holds nothing; its channel error closes only its own channel.
+            channel = conn.channel()
+            try:
+                depth = channel.queue_declare(queue=name, passive=True).message_count
+            except conn.channel_errors:
+                depth = 0
+            finally:
+                channel.close()
+            samples.append(({"queue": name}, depth))
     return samples
 
 

@@ -108,6 +108,7 @@ def test_queue_depth_counts_waiting_messages(client, settings):
     celery_app.conf.task_always_eager = False
     try:
         assert scrape(client)[f'courier_queue_depth{{queue="{queue}"}}'] == 0
+        assert scrape(client)["courier_metrics_collector_errors"] == 0
         heartbeat_tick.apply_async(kwargs={"name": "x"}, queue=queue)
         heartbeat_tick.apply_async(kwargs={"name": "y"}, queue=queue)
         assert scrape(client)[f'courier_queue_depth{{queue="{queue}"}}'] == 2
