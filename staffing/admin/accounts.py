@@ -5,10 +5,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from courier.core.admin.workflow import ServiceErrorsAsMessages
 from courier.core.errors import ApplicationError
 from staffing.admin.access import SupervisorLineMixin
 from staffing.models import AccountHolding, SystemAccount, TrainingRecord
-from staffing.services.accounts import account_holding_check
+from staffing.services.accounts import (
+    account_holding_assign,
+    account_holding_change,
+    account_holding_check,
+)
 
 
 @admin.register(SystemAccount)
@@ -50,8 +55,10 @@ class AccountHoldingForm(forms.ModelForm):
 
 
 @admin.register(AccountHolding)
-class AccountHoldingAdmin(SimpleHistoryAdmin):
-    """Who held which account when: a chat log's account and time name the person."""
+class AccountHoldingAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
+    """Who held which account when: a chat log's account and time name the person. The form
+    checks the rules for a readable error; the save goes through the locked services, which
+    check them again (two clerks at once cannot both record an overlap)."""
 
     form = AccountHoldingForm
     list_display = ["account", "employee", "starts_at", "ends_at", "shared_approved_by"]
@@ -61,9 +68,12 @@ class AccountHoldingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["employee", "shared_approved_by"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        fields = {name: form.cleaned_data.get(name) for name in AccountHoldingForm.Meta.fields}
+        fields["shared_reason"] = fields["shared_reason"] or ""
+        if change:
+            account_holding_change(obj, user=request.user, **fields)
+        else:
+            obj.pk = account_holding_assign(user=request.user, **fields).pk
 
 
 @admin.register(TrainingRecord)

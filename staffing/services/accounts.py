@@ -81,6 +81,47 @@ def account_holding_assign(
     return holding
 
 
+def account_holding_change(
+    holding: AccountHolding,
+    *,
+    account: SystemAccount,
+    employee: Employee,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None = None,
+    user=None,
+    shared_approved_by: Employee | None = None,
+    shared_reason: str = "",
+) -> AccountHolding:
+    """Correct a recorded holding (its end, its person, its account…) under the same rules as
+    recording one: the accounts involved are locked and the overlap checked again without the
+    holding itself, so two corrections at once cannot both pass the check."""
+    with transaction.atomic():
+        list(
+            SystemAccount.objects.select_for_update()
+            .filter(pk__in={account.pk, holding.account_id})
+            .order_by("pk")
+        )
+        holding = AccountHolding.objects.select_for_update().get(pk=holding.pk)
+        shared = account_holding_check(
+            account=account,
+            employee=employee,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            shared_approved_by=shared_approved_by,
+            shared_reason=shared_reason,
+            exclude=holding.pk,
+        )
+        holding.account = account
+        holding.employee = employee
+        holding.starts_at = starts_at
+        holding.ends_at = ends_at
+        holding.shared_approved_by = shared_approved_by if shared else None
+        holding.shared_reason = shared_reason if shared else ""
+        holding._history_user = user
+        holding.save()
+    return holding
+
+
 def account_holders_at(system: str, handle: str, at: dt.datetime) -> list[Employee]:
     """ORG-05 "根据原始旺旺聊天记录找到对应旺旺号的负责人": the person (or, for an approved shared
     use, the people) holding the account named in a chat log at the moment of the message."""

@@ -339,6 +339,79 @@ def test_chat_log_names_the_holder_at_the_time_and_sharing_needs_approval():
     assert account_holders_at("wangwang", "鞋店:售前1", at("2026-03-03", "10:00")) == [b, c]
 
 
+def test_account_holdings_in_the_admin_go_through_the_locked_services(client):
+    """ORG-05, ORG-03: the supervisor records a holding in the admin (who recorded it kept, the
+    history naming them); correcting one so that it overlaps another holder without approval is
+    refused with the rule's message and changes nothing; the service re-checks a correction
+    without counting the holding itself."""
+    from django.contrib.auth.models import Group
+
+    from staffing.models import AccountHolding, AccountSystem, SystemAccount
+    from staffing.services.accounts import account_holding_assign, account_holding_change
+    from tests.factories import UserFactory
+
+    supervisor, (a, b) = team(2)
+    account = SystemAccount.objects.create(system=AccountSystem.WANGWANG, handle="鞋店:售后1")
+    first = account_holding_assign(
+        account=account,
+        employee=a,
+        starts_at=at("2026-02-01", "09:00"),
+        ends_at=at("2026-03-01", "00:00"),
+    )
+    clerk = UserFactory(username="holding-sup", is_staff=True)
+    clerk.groups.add(Group.objects.get(name="supervisor"))
+    client.force_login(clerk)
+    client.cookies["django_language"] = "en"
+    form = {
+        "account": account.pk,
+        "employee": b.pk,
+        "starts_at_0": "2026-03-01",
+        "starts_at_1": "00:00",
+        "shared_reason": "",
+    }
+    response = client.post("/admin/staffing/accountholding/add/", form)
+    assert response.status_code == 302, response.content.decode()[:500]
+    second = AccountHolding.objects.get(employee=b)
+    assert second.recorded_by == clerk
+    assert second.history.get().history_user == clerk
+    # Moving A's end past B's start overlaps B: refused, A's holding unchanged.
+    response = client.post(
+        f"/admin/staffing/accountholding/{first.pk}/change/",
+        {
+            "account": account.pk,
+            "employee": a.pk,
+            "starts_at_0": "2026-02-01",
+            "starts_at_1": "09:00",
+            "ends_at_0": "2026-03-05",
+            "ends_at_1": "00:00",
+            "shared_reason": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Someone else holds this account then" in response.content.decode()
+    first.refresh_from_db()
+    assert first.ends_at == at("2026-03-01", "00:00")
+    with pytest.raises(RulesRefused):
+        account_holding_change(
+            first,
+            account=account,
+            employee=a,
+            starts_at=first.starts_at,
+            ends_at=at("2026-03-05", "00:00"),
+            user=clerk,
+        )
+    moved = account_holding_change(
+        first,
+        account=account,
+        employee=a,
+        starts_at=at("2026-01-15", "09:00"),
+        ends_at=first.ends_at,
+        user=clerk,
+    )
+    assert moved.starts_at == at("2026-01-15", "09:00")
+    assert moved.history.first().history_user == clerk
+
+
 # --- ORG-06: training and exams ----------------------------------------------------------------
 
 
