@@ -197,6 +197,7 @@ class EmergencyPlanAdmin(ChangeReasonMixin, SimpleHistoryAdmin):
 
     list_display = ["partner", "title", "in_force", "updated_at"]
     list_filter = ["in_force", "partner"]
+    list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
 
     def has_delete_permission(self, request, obj=None):
@@ -235,6 +236,7 @@ class EmergencySeminarAdmin(admin.ModelAdmin):
 
     list_display = ["held_on", "kind", "partner", "plan"]
     list_filter = ["kind", "partner"]
+    list_select_related = ["partner", "plan__partner"]  # nullable: not followed by default
     autocomplete_fields = ["partner"]
     filter_horizontal = ["attendees"]
     inlines = [PostAuthorityInline]

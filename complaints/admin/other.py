@@ -276,6 +276,7 @@ class ServiceLevelDayAdmin(ServiceErrorsAsMessages, SimpleHistoryAdmin):
         "reason",
         "recorded_by",
     ]
+    list_select_related = ["recorded_by"]  # nullable: not followed by default
     readonly_fields = ["recorded_by"]
     change_list_template = "complaints/admin/servicelevel_change_list.html"
 
