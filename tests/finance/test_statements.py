@@ -75,6 +75,28 @@ def test_build_one_line_per_shipment():
     assert statements.statements_build("month", *_period()) == []
 
 
+def test_a_fee_line_written_late_for_last_period_goes_on_the_next_statement():
+    """FIN-03: a shipment's fee lines written after last month's statements were built (dated
+    last month, unbilled) are billed on this month's statement instead of never: 3 lines of
+    23.00, total 69.00 read back from the lines, and the statement's history row records that
+    total."""
+    import datetime as dt
+
+    partner, _ = contract(None, account={"credit_limit": D("100000")})
+    late, *_ = _shipped(partner, 3)
+    start, _end = _period()
+    last_month = timezone.make_aware(dt.datetime.combine(start, dt.time.min)) - dt.timedelta(
+        hours=1
+    )
+    ShipmentFeeLine.objects.filter(shipment=late).update(created_at=last_month)
+    statement = Statement.objects.get(pk__in=statements.statements_build("month", *_period()))
+    assert statement.line_count == 3 and statement.total == D("69.00")
+    assert sum(x.amount for x in statement.lines.all()) == D("69.00")
+    assert statement.lines.filter(shipment=late).exists()
+    assert ShipmentFeeLine.objects.filter(statement__isnull=True).count() == 0
+    assert statement.history.get().total == D("69.00")
+
+
 def test_issue_confirm_charge_settle_close():
     """FIN-03: draft → issued (webhook, if the platform registers ``statement.issued``) →
     confirmed (charge of 46.00 on the ledger, payable by the due date) → a payment of 46.00

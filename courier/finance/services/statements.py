@@ -72,9 +72,12 @@ def statements_build(
     partner_ids=None,
 ) -> list[int]:
     """FIN-03: draft statements of every partner whose account bills by ``kind``, for fee lines
-    written in [start, end) and not yet billed. One line per shipment (its fee lines summed,
-    each already rounded). Partners with a statement of the period already are skipped, so a
-    re-run is harmless. Returns the new statements' ids (by partner).
+    written before ``end`` and not yet billed: the period's own, and any written late for an
+    earlier period (a snapshot committed just after that period's build), which would otherwise
+    never be billed. One line per shipment (its fee lines summed, each already rounded). A
+    statement's total and line count are read back from its own lines, in the same transaction,
+    so they agree whatever was written meanwhile. Partners with a statement of the period
+    already are skipped, so a re-run is harmless. Returns the new statements' ids (by partner).
 
     Set-based, in one transaction and a fixed number of queries whatever the partners and
     shipments: one grouped read gives each partner's total and line count, the statements (and
@@ -83,10 +86,7 @@ def statements_build(
     partner (an UPDATE each, while a server-side cursor held the grouped read open) touched each
     partner's fee lines scattered over the whole table: 18x the time for 10x the shipments
     (bench/bench_finance.py)."""
-    from simple_history.utils import bulk_create_with_history
-
     tz = timezone.get_current_timezone()
-    lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     hi = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
     # Sandbox partners (test keys) are never billed.
     accounts = PartnerAccount.objects.filter(statement_period=kind, partner__is_sandbox=False)
@@ -104,10 +104,7 @@ def statements_build(
             return []
         sums = (
             ShipmentFeeLine.objects.filter(
-                partner_id__in=wanted,
-                statement__isnull=True,
-                created_at__gte=lo,
-                created_at__lt=hi,
+                partner_id__in=wanted, statement__isnull=True, created_at__lt=hi
             )
             .values("partner_id")
             .annotate(amount=Sum("amount"), lines=Count("shipment_id", distinct=True))
@@ -135,12 +132,25 @@ def statements_build(
             )
             for row in sums
         ]
-        created = bulk_create_with_history(drafts, Statement, default_user=user)
-        _lines_insert_and_link(kind, start, now, lo, hi)
+        created = Statement.objects.bulk_create(drafts)
+        _lines_insert_and_link(kind, start, now, hi)
+        read_back = {
+            row["statement_id"]: row
+            for row in StatementLine.objects.filter(statement_id__in=[s.pk for s in created])
+            .values("statement_id")
+            .annotate(amount=Sum("amount"), lines=Count("id"))
+            .order_by()
+        }
+        for statement in created:
+            row = read_back.get(statement.pk, {"amount": money.ZERO, "lines": 0})
+            statement.total = money.to_decimal(row["amount"]).quantize(money.FEN)
+            statement.line_count = row["lines"]
+        Statement.objects.bulk_update(created, ["total", "line_count"])
+        Statement.history.bulk_history_create(created, default_user=user)
     return [s.pk for s in created]
 
 
-def _lines_insert_and_link(kind, start, as_of, lo, hi) -> None:
+def _lines_insert_and_link(kind, start, as_of, hi) -> None:
     """The new statements' lines (one per shipment) from their fee lines, and the fee lines
     linked to them: two set-based statements; the new statements are those of the period
     stamped ``as_of``."""
@@ -155,7 +165,6 @@ def _lines_insert_and_link(kind, start, as_of, lo, hi) -> None:
         kind,
         ops.adapt_datefield_value(start),
         ops.adapt_datetimefield_value(as_of),
-        ops.adapt_datetimefield_value(lo),
         ops.adapt_datetimefield_value(hi),
     ]
     with connection.cursor() as cursor:
@@ -167,15 +176,14 @@ def _lines_insert_and_link(kind, start, as_of, lo, hi) -> None:
             f"sum(f.amount), NULL, 'open' FROM {fee} f "
             f"JOIN {st} st ON st.partner_id = f.partner_id AND {new} "
             f"JOIN {ship} sh ON sh.id = f.shipment_id "
-            "WHERE f.statement_id IS NULL AND f.created_at >= %s AND f.created_at < %s "
+            "WHERE f.statement_id IS NULL AND f.created_at < %s "
             "GROUP BY st.id, f.shipment_id, sh.waybill_number",
             params,
         )
         cursor.execute(
             f"UPDATE {fee} SET statement_id = st.id FROM {st} st "
             f"WHERE st.partner_id = {fee}.partner_id AND {new} "
-            f"AND {fee}.statement_id IS NULL AND {fee}.created_at >= %s "
-            f"AND {fee}.created_at < %s",
+            f"AND {fee}.statement_id IS NULL AND {fee}.created_at < %s",
             params,
         )
 
