@@ -321,7 +321,8 @@ def service_levels_by_day(start: dt.date, end: dt.date) -> dict:
     """CMP-12 for every day ``start``..``end``: orders received and processed within 24 h
     (from the orders' timestamps), hotline calls offered and answered (from the imported call
     records) and both rates. A typed correction (``ServiceLevelDay``, with its reason)
-    replaces that day's measured figures: ``corrected`` and ``reason`` say so. Three queries."""
+    replaces that day's measured orders, calls or both (the pair it fills): ``corrected`` and
+    ``reason`` say so. Three queries."""
     orders = shipments_selectors.orders_processed_by_day(start, end, _local_tz())
     calls = calls_by_day(start, end)
     corrections = {r.day: r for r in ServiceLevelDay.objects.filter(day__gte=start, day__lte=end)}
@@ -329,17 +330,20 @@ def service_levels_by_day(start: dt.date, end: dt.date) -> dict:
     day = start
     while day <= end:
         fix = corrections.get(day)
-        if fix is not None:
-            figures = {k: getattr(fix, k) for k in LEVEL_FIGURES}
-        else:
-            o = orders.get(day, {"received": 0, "within": 0})
-            c = calls.get(day, {"offered": 0, "answered": 0})
-            figures = {
-                "orders_received": o["received"],
-                "orders_within_24h": o["within"],
-                "calls_offered": c["offered"],
-                "calls_answered": c["answered"],
-            }
+        o = orders.get(day, {"received": 0, "within": 0})
+        c = calls.get(day, {"offered": 0, "answered": 0})
+        figures = {
+            "orders_received": o["received"],
+            "orders_within_24h": o["within"],
+            "calls_offered": c["offered"],
+            "calls_answered": c["answered"],
+        }
+        if fix is not None and fix.corrects_orders:
+            figures["orders_received"] = fix.orders_received or 0
+            figures["orders_within_24h"] = fix.orders_within_24h or 0
+        if fix is not None and fix.corrects_calls:
+            figures["calls_offered"] = fix.calls_offered or 0
+            figures["calls_answered"] = fix.calls_answered or 0
         out[day] = {
             **figures,
             "orders_within_24h_rate": rules.percentage(

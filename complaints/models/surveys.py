@@ -49,13 +49,22 @@ class Survey(models.Model):
 class ServiceLevelDay(models.Model):
     """CMP-12: a correction of one day's measured figures, typed with a reason. The figures are
     measured (``complaints.selectors.service_levels_by_day``: calls from the imported call
-    records, orders from their own timestamps); a row here replaces that day's measurement."""
+    records, orders from their own timestamps); a row here replaces that day's measurement of
+    the pair it fills (the orders, the calls, or both). A pair left empty stays measured."""
 
     day = models.DateField(_("day"), unique=True)
-    orders_received = models.PositiveIntegerField(_("orders received"), default=0)
-    orders_within_24h = models.PositiveIntegerField(_("orders processed within 24 h"), default=0)
-    calls_offered = models.PositiveIntegerField(_("hotline calls offered"), default=0)
-    calls_answered = models.PositiveIntegerField(_("hotline calls answered"), default=0)
+    orders_received = models.PositiveIntegerField(
+        _("orders received"), null=True, blank=True, help_text=_("Empty: measured.")
+    )
+    orders_within_24h = models.PositiveIntegerField(
+        _("orders processed within 24 h"), null=True, blank=True, help_text=_("Empty: measured.")
+    )
+    calls_offered = models.PositiveIntegerField(
+        _("hotline calls offered"), null=True, blank=True, help_text=_("Empty: measured.")
+    )
+    calls_answered = models.PositiveIntegerField(
+        _("hotline calls answered"), null=True, blank=True, help_text=_("Empty: measured.")
+    )
     reason = models.TextField(
         _("reason for the correction"),
         blank=True,
@@ -88,6 +97,14 @@ class ServiceLevelDay(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+    @property
+    def corrects_orders(self) -> bool:
+        return self.orders_received is not None or self.orders_within_24h is not None
+
+    @property
+    def corrects_calls(self) -> bool:
+        return self.calls_offered is not None or self.calls_answered is not None
 
 
 class CallRecord(models.Model):

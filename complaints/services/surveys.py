@@ -65,17 +65,32 @@ def service_level_day_record(*, user, day, reason: str = "", **figures) -> Servi
         )
     values = {}
     for name in ("orders_received", "orders_within_24h", "calls_offered", "calls_answered"):
+        raw = figures.get(name)
+        if raw is None or raw == "":
+            values[name] = None
+            continue
         try:
-            values[name] = int(figures.get(name, 0) or 0)
+            values[name] = int(raw)
         except (TypeError, ValueError):
             raise ComplaintError(_("%(field)s must be a whole number.") % {"field": name})
         if values[name] < 0:
             raise ComplaintError(_("%(field)s cannot be negative.") % {"field": name})
-    if values["orders_within_24h"] > values["orders_received"]:
+    # A pair is corrected when either of its figures is given (the other then counts as 0); a
+    # pair left empty stays measured.
+    for pair in (("orders_received", "orders_within_24h"), ("calls_offered", "calls_answered")):
+        if any(values[name] is not None for name in pair):
+            for name in pair:
+                values[name] = values[name] or 0
+    if all(v is None for v in values.values()):
+        raise ComplaintError(
+            _("Give the corrected orders or calls of %(day)s.") % {"day": day},
+            code="figures_required",
+        )
+    if (values["orders_within_24h"] or 0) > (values["orders_received"] or 0):
         raise ComplaintError(
             _("More orders processed in time than received on %(day)s.") % {"day": day}
         )
-    if values["calls_answered"] > values["calls_offered"]:
+    if (values["calls_answered"] or 0) > (values["calls_offered"] or 0):
         raise ComplaintError(_("More calls answered than offered on %(day)s.") % {"day": day})
     with transaction.atomic():
         row = ServiceLevelDay.objects.select_for_update().filter(

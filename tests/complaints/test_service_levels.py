@@ -151,3 +151,23 @@ def test_a_correction_replaces_the_measured_day_and_says_why(org):
     assert day["hotline_answer_rate"] == Decimal("98.00")
     assert day["corrected"] is True and day["reason"] == "话务系统漏记了上午的接听"
     assert service_levels(DAY, DAY)["hotline_target_met"] is True
+
+
+def test_a_correction_of_the_calls_keeps_the_orders_measured(org):
+    """CMP-12: correcting only the hotline calls of a day replaces the calls and leaves the
+    orders measured from their own timestamps (1 of 1 in time), and a later order of that day
+    still counts; correcting nothing at all is refused."""
+    partner = PartnerFactory(code="LF2")
+    paid = at(10)
+    ShipmentFactory(order=OrderFactory(partner=partner, paid_at=paid), shipped_at=paid)
+    service_level_day_record(
+        user=org.manager.user, day=DAY, reason="话务系统漏记", calls_offered=50, calls_answered=49
+    )
+    day = service_levels_by_day(DAY, DAY)[DAY]
+    assert (day["calls_offered"], day["calls_answered"]) == (50, 49)
+    assert (day["orders_received"], day["orders_within_24h"]) == (1, 1)
+    OrderFactory(partner=partner, paid_at=at(11))
+    day = service_levels_by_day(DAY, DAY)[DAY]
+    assert (day["orders_received"], day["orders_within_24h"], day["corrected"]) == (2, 1, True)
+    with pytest.raises(ComplaintError, match="Give the corrected orders or calls"):
+        service_level_day_record(user=org.manager.user, day=DAY, reason="x")
