@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from courier.shipments.selectors import shipments_all, shipments_listing
+from courier.shipments.services.shipments import LEFT_TRACKING
 from staffing import selectors as staffing_selectors
 from tracking import rules
 from tracking.models import (
@@ -26,8 +27,9 @@ from tracking.models import (
 ON_THE_WAY = ("picked_up", "in_transit", "at_station", "out_for_delivery", "delivery_failed")
 TERMINAL_STATES = ("delivered", "returned", "cancelled", "lost")
 # States in which a shipment is no longer followed: its tracking row is closed (no chase, no
-# stale sweep). A recalled parcel ("returning") is after-sales' business, not a late delivery.
-UNTRACKED_STATES = (*TERMINAL_STATES, "returning")
+# stale sweep): delivered, and those the shipment service closes tracking for itself (a recalled
+# parcel, "returning", is after-sales' business, not a late delivery).
+UNTRACKED_STATES = ("delivered", *LEFT_TRACKING)
 
 
 def local_tz():

@@ -186,7 +186,8 @@ def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) ->
     return locked
 
 
-# Recalled, returned, lost or cancelled: tracking stops following the parcel (issue 19).
+# Recalled, returned, lost or cancelled: tracking stops following the parcel (issue 19); the one
+# list of it (tracking's UNTRACKED_STATES adds "delivered", which its events close themselves).
 LEFT_TRACKING = ("returning", "returned", "lost", "cancelled")
 
 
