@@ -21,6 +21,14 @@ from staffing.models import RosterEntry, Settlement, SwapRequest
 pytestmark = pytest.mark.browser
 
 
+def autocomplete_pick(page, field: str, term: str, label: str) -> None:
+    """Choose in an admin autocomplete (select2) as a person does: open it, type what they know,
+    take the match offered."""
+    page.click(f"#id_{field} + .select2 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", term)
+    page.click(f".select2-container--open .select2-results__option:text-is('{label}')")
+
+
 def file_complaint(page, description: str) -> Complaint:
     """The agent files a major complaint on the admin's add form, assigned to herself."""
     page.goto("/admin/complaints/complaint/add/")
@@ -31,7 +39,7 @@ def file_complaint(page, description: str) -> Complaint:
     page.select_option("#id_category", "cargo_damage")
     page.fill("#id_description", description)
     page.select_option("#id_severity", "major")
-    page.select_option("#id_assigned_agent", label="E0004 张客服")
+    autocomplete_pick(page, "assigned_agent", "张客服", "E0004 张客服")
     page.click("input[name=_save]")
     page.wait_for_selector("ul.messagelist li.success")
     return Complaint.objects.get(description=description)
