@@ -106,7 +106,7 @@ def _dead_broker(monkeypatch):
 
 
 def test_healthz_anonymous_sees_only_component_names_and_ok_flags(client, monkeypatch, caplog):
-    """Issue 12 item 4: an anonymous caller gets each component's name and ok flag only; the
+    """PLT-04: an anonymous caller gets each component's name and ok flag only; the
     raw error text of a failing check goes to the server log, never into the body."""
     heartbeat_record("beat")
     _dead_broker(monkeypatch)
@@ -131,7 +131,7 @@ def test_healthz_anonymous_sees_only_component_names_and_ok_flags(client, monkey
 def test_healthz_reports_the_cache_separately_and_degrades_without_failing(
     staff_client, monkeypatch
 ):
-    """Issue 12 item 4: the cache is its own component; while it is down the node still serves
+    """PLT-04, PLT-03: the cache is its own component; while it is down the node still serves
     (200, status "degraded"), because the API falls back to per-process throttles."""
     heartbeat_record("beat")
 
