@@ -1,7 +1,8 @@
-"""Issue 12's leftover: the Content-Security-Policy (only the site itself, no inline script)
-breaks nothing a person uses. Chromium reports every refused script, style, image or connection
-as a console error, and the page guard (conftest) also records each ``securitypolicyviolation``
-event; each role's main pages, with their scripts exercised, must show none."""
+"""PLT-08 (issue 12's leftover): the Content-Security-Policy (only the site itself, no inline
+script) breaks nothing a person uses. Chromium reports every refused script, style, image or
+connection as a console error, and the page guard (conftest) also records each
+``securitypolicyviolation`` event; each role's main pages, with their scripts exercised, must
+show none."""
 
 import pytest
 
@@ -49,7 +50,7 @@ def visit(page, path: str) -> None:
     ],
 )
 def test_main_pages_run_under_the_policy(open_as, role, paths):
-    """Issue 12.6: each role's main pages (admin forms with their calendar, filter and
+    """PLT-08: each role's main pages (admin forms with their calendar, filter and
     autocomplete scripts, the console, the staff pages, Swagger UI, the public lookup) load with
     no CSP violation, console error or off-site request."""
     page = open_as(role)
@@ -58,7 +59,7 @@ def test_main_pages_run_under_the_policy(open_as, role, paths):
 
 
 def test_scripts_still_work_under_the_policy(open_as, shot):
-    """Issue 12.6: the static scripts that replaced inline handlers work: the admin calendar's
+    """PLT-08: the static scripts that replaced inline handlers work: the admin calendar's
     "today" shortcut fills the date, the language switch submits itself, the waybill's print
     button calls the browser's print."""
     page = open_as("agent")

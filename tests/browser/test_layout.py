@@ -1,5 +1,5 @@
-"""Layout defects a newcomer met on the first morning (issue 17.4), measured in Chromium: the
-English complaint page's buttons overlapping its title, the approvals page's barely readable
+"""PLT-11: layout defects a newcomer met on the first morning (issue 17.4), measured in Chromium:
+the English complaint page's buttons overlapping its title, the approvals page's barely readable
 "pass" and unstyled buttons, and the waybill label's barcode and QR code actually drawn."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def overlaps(a: dict, b: dict) -> bool:
 
 
 def test_complaint_buttons_do_not_cover_the_title_in_english(open_as, demo, shot):
-    """Issue 17.4: on the English complaint page every button of the header row lies clear of
+    """PLT-11: on the English complaint page every button of the header row lies clear of
     the title (Django's floating object tools with a negative margin overlapped it)."""
     page = open_as("agent")
     english(page, demo.url)
@@ -57,7 +57,7 @@ def test_complaint_buttons_do_not_cover_the_title_in_english(open_as, demo, shot
 
 
 def test_approvals_results_readable_and_buttons_styled(open_as, shot):
-    """Issue 17.4: each rule's "pass" reads at a contrast of at least 4.5:1 (WCAG AA) and the
+    """PLT-11: each rule's "pass" reads at a contrast of at least 4.5:1 (WCAG AA) and the
     Approve and Reject buttons are styled as buttons (filled, padded), Reject in the delete
     colour."""
     page = open_as("supervisor")
@@ -81,7 +81,7 @@ def test_approvals_results_readable_and_buttons_styled(open_as, shot):
 
 
 def test_waybill_label_draws_barcode_and_qr(open_as, shot):
-    """Issue 17.4: the label's Code 128 barcode and QR code are drawn (visible, sized), the
+    """PLT-11: the label's Code 128 barcode and QR code are drawn (visible, sized), the
     number printed under the bars; printing from the page records it as printed."""
     page = open_as("printing")
     shipment = Shipment.objects.filter(state="created").order_by("pk").first()

@@ -23,7 +23,7 @@ def test_admin_change_records_the_acting_user(client):
 
 
 def test_admin_is_chinese_by_default_and_switches_to_english(client):
-    """Foundation: the admin ships in Simplified Chinese by default with a language switch."""
+    """PLT-10: the admin ships in Simplified Chinese by default with a language switch."""
     client.force_login(UserFactory(username="boss", is_superuser=True))
     page = client.get("/admin/")
     assert page.status_code == 200

@@ -17,7 +17,7 @@ OPTION = re.compile(r'<option value="([\w-]+)" lang="[\w-]+"(?: selected)?>([^<]
 
 @pytest.mark.parametrize("role", ["agent", "supervisor", "printing", "finance", None])
 def test_view_site_leads_to_a_page_that_answers(client, role):
-    """Foundation: the header's "view site" link of the admin goes to the staff home, which
+    """PLT-11: the header's "view site" link of the admin goes to the staff home, which
     answers 200 for every staff login (a superuser for ``None``)."""
     user = role_user(role) if role else role_user("agent", is_superuser=True)
     client.force_login(user)
@@ -29,7 +29,7 @@ def test_view_site_leads_to_a_page_that_answers(client, role):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_language_switch_names_each_language_in_its_own_name(client, language):
-    """Foundation: whatever the page's language, the switch offers 简体中文 and English, not
+    """PLT-10: whatever the page's language, the switch offers 简体中文 and English, not
     their names translated (英文)."""
     client.force_login(role_user("agent"))
     client.cookies["django_language"] = language
@@ -47,7 +47,7 @@ def _log_in(client, user):
 
 
 def test_language_choice_is_kept_on_the_profile_across_sessions():
-    """Foundation: switching to English keeps "en" on the person's profile; logging in again
+    """PLT-11: switching to English keeps "en" on the person's profile; logging in again
     in a new browser (no cookie) sets the language cookie and the pages come in English."""
     _, (agent,) = team(1)
     first = Client()
@@ -71,7 +71,7 @@ def test_language_choice_is_kept_on_the_profile_across_sessions():
 
 
 def test_login_without_a_chosen_language_sets_no_cookie(client):
-    """Foundation: a person who never chose keeps the browser's language (no cookie set at
+    """PLT-11: a person who never chose keeps the browser's language (no cookie set at
     login); a superuser without a profile can still switch (cookie only)."""
     _, (agent,) = team(1)
     assert "django_language" not in _log_in(Client(), agent.user).cookies

@@ -26,7 +26,7 @@ def staff_client(client):
 
 
 def test_healthz_ok_with_fresh_tick(staff_client):
-    """Foundation: /healthz answers 200 with database, broker and a beat tick younger than 60 s."""
+    """PLT-15: /healthz answers 200 with database, broker and a beat tick younger than 60 s."""
     client = staff_client
     heartbeat_record("beat")
     response = client.get("/healthz")
@@ -41,7 +41,7 @@ def test_healthz_ok_with_fresh_tick(staff_client):
 
 
 def test_healthz_503_without_any_tick(staff_client):
-    """Foundation: no beat tick recorded yet means the scheduler is not proven alive: 503."""
+    """PLT-15: no beat tick recorded yet means the scheduler is not proven alive: 503."""
     client = staff_client
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -53,7 +53,7 @@ def test_healthz_503_without_any_tick(staff_client):
 
 
 def test_healthz_503_when_tick_is_stale(staff_client):
-    """Foundation: a tick older than 60 s turns /healthz to 503; exactly 60 s is still fine."""
+    """PLT-15: a tick older than 60 s turns /healthz to 503; exactly 60 s is still fine."""
     client = staff_client
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -67,7 +67,7 @@ def test_healthz_503_when_tick_is_stale(staff_client):
 
 
 def test_healthz_503_when_broker_unreachable(staff_client, monkeypatch):
-    """Foundation: an unreachable broker (nothing listens on port 1) answers 503 with the error
+    """PLT-15: an unreachable broker (nothing listens on port 1) answers 503 with the error
     (shown to staff; see below for anonymous callers)."""
     client = staff_client
     heartbeat_record("beat")
@@ -83,12 +83,12 @@ def test_healthz_503_when_broker_unreachable(staff_client, monkeypatch):
 
 
 def test_healthz_rejects_post(client):
-    """Foundation: /healthz is read-only."""
+    """PLT-15: /healthz is read-only."""
     assert client.post("/healthz").status_code == 405
 
 
 def test_heartbeat_task_counts_ticks():
-    """Foundation: the heartbeat job records the last tick and counts every tick once."""
+    """PLT-15: the heartbeat job records the last tick and counts every tick once."""
     from courier.tasks import heartbeat_tick
 
     heartbeat_tick.delay()
@@ -106,7 +106,7 @@ def _dead_broker(monkeypatch):
 
 
 def test_healthz_anonymous_sees_only_component_names_and_ok_flags(client, monkeypatch, caplog):
-    """Issue 12 item 4: an anonymous caller gets each component's name and ok flag only; the
+    """PLT-04: an anonymous caller gets each component's name and ok flag only; the
     raw error text of a failing check goes to the server log, never into the body."""
     heartbeat_record("beat")
     _dead_broker(monkeypatch)
@@ -131,7 +131,7 @@ def test_healthz_anonymous_sees_only_component_names_and_ok_flags(client, monkey
 def test_healthz_reports_the_cache_separately_and_degrades_without_failing(
     staff_client, monkeypatch
 ):
-    """Issue 12 item 4: the cache is its own component; while it is down the node still serves
+    """PLT-04, PLT-03: the cache is its own component; while it is down the node still serves
     (200, status "degraded"), because the API falls back to per-process throttles."""
     heartbeat_record("beat")
 
@@ -162,7 +162,7 @@ def just_started(monkeypatch, settings):
 
 
 def test_healthz_starting_while_the_first_tick_is_awaited(staff_client, just_started):
-    """Foundation: right after start, a missing beat tick is "starting" (200), with the beat
+    """PLT-15: right after start, a missing beat tick is "starting" (200), with the beat
     check still saying why; everything else is checked as usual."""
     response = staff_client.get("/healthz")
     assert response.status_code == 200
@@ -177,7 +177,7 @@ def test_healthz_starting_while_the_first_tick_is_awaited(staff_client, just_sta
 
 
 def test_healthz_starting_covers_a_stale_tick_of_the_last_run(client, just_started):
-    """Foundation: a restart finds the previous run's old tick: "starting" too, and anonymous
+    """PLT-15, PLT-04: a restart finds the previous run's old tick: "starting" too, and anonymous
     callers see the status with ok flags only."""
     start = timezone.now() - dt.timedelta(hours=3)
     with time_machine.travel(start, tick=False):
@@ -198,7 +198,7 @@ def test_healthz_starting_covers_a_stale_tick_of_the_last_run(client, just_start
 def test_healthz_fails_after_the_grace_and_on_other_failures(
     staff_client, just_started, monkeypatch, settings
 ):
-    """Foundation: the grace covers only the beat: a broken broker is 503 at once; once the
+    """PLT-15: the grace covers only the beat: a broken broker is 503 at once; once the
     grace is over a missing tick is 503; a fresh tick is "ok"."""
     dead_url = "redis://127.0.0.1:1/0"
     with monkeypatch.context() as m:

@@ -1,5 +1,5 @@
-"""Issue 12 item 6: the logging filter keeps API keys, link tokens, phone numbers and e-mail
-addresses out of every log line, in a record's message, its arguments and its traceback."""
+"""PLT-09 (issue 12 item 6): the logging filter keeps API keys, link tokens, phone numbers and
+e-mail addresses out of every log line, in a record's message, its arguments and its traceback."""
 
 import logging
 
@@ -40,18 +40,18 @@ def _record(msg, args=(), exc_info=None) -> logging.LogRecord:
     ],
 )
 def test_redact_replaces_each_kind_of_secret(text, expected):
-    """Issue 12 item 6: each pattern on its own."""
+    """PLT-09: each pattern on its own."""
     assert redact(text) == expected
 
 
 def test_ordinary_numbers_and_words_stay():
-    """Issue 12 item 6: waybill numbers, ids, amounts and times are not personal data."""
+    """PLT-09: waybill numbers, ids, amounts and times are not personal data."""
     text = "waybill 7301234567890 complaint 42 amount 1380.00 at 2026-03-02 10:00 token expired"
     assert redact(text) == text
 
 
 def test_filter_redacts_message_and_positional_args():
-    """Issue 12 item 6: ``Bearer <key>``, 11-digit phones, e-mails and survey tokens in the
+    """PLT-09: ``Bearer <key>``, 11-digit phones, e-mails and survey tokens in the
     message and in its ``%s`` arguments."""
     record = _record(
         "auth %s for %s (%s) at /complaints/survey/%s/ phone 13912345678",
@@ -65,7 +65,7 @@ def test_filter_redacts_message_and_positional_args():
 
 
 def test_filter_redacts_mapping_args_and_objects():
-    """Issue 12 item 6: ``%(name)s`` arguments and objects formatted by ``str()``."""
+    """PLT-09: ``%(name)s`` arguments and objects formatted by ``str()``."""
 
     class Request:
         def __str__(self):
@@ -76,7 +76,7 @@ def test_filter_redacts_mapping_args_and_objects():
 
 
 def test_filter_redacts_the_traceback():
-    """Issue 12 item 6: a secret in an exception's text is redacted in the logged traceback."""
+    """PLT-09: a secret in an exception's text is redacted in the logged traceback."""
     try:
         raise ValueError(f"bad key {KEY} from 13800001234")
     except ValueError:
@@ -89,7 +89,7 @@ def test_filter_redacts_the_traceback():
 
 
 def test_the_filter_is_installed_on_every_handler(caplog, capsys):
-    """Issue 12 item 6: settings.LOGGING puts the filter on each handler, so django.request's
+    """PLT-09: settings.LOGGING puts the filter on each handler, so django.request's
     "Not Found: <path>" warnings (where survey tokens leaked) come out redacted."""
     handlers = settings.LOGGING["handlers"]
     assert handlers and all("redact" in h.get("filters", []) for h in handlers.values())

@@ -1,4 +1,4 @@
-"""Issue 12 item 6: the login lockout is by username and client address together."""
+"""PLT-06 (issue 12 item 6): the login lockout is by username and client address together."""
 
 import pytest
 from django.test import Client, override_settings
@@ -17,8 +17,8 @@ def _login(client, password, address, username="ops1", **extra):
 
 
 def test_a_wrong_password_storm_from_one_address_does_not_lock_the_user_out_elsewhere():
-    """API-08: five wrong passwords from address A lock ops1 at A (even with the right password)
-    but ops1 still logs in from address B; a colleague behind A's NAT still logs in."""
+    """API-08, PLT-06: five wrong passwords from address A lock ops1 at A (even with the right
+    password) but ops1 still logs in from address B; a colleague behind A's NAT still logs in."""
     UserFactory(username="ops1", password="right-pass-123", is_staff=True)
     UserFactory(username="ops2", password="other-pass-456", is_staff=True)
     attacker = Client()
@@ -34,8 +34,8 @@ def test_a_wrong_password_storm_from_one_address_does_not_lock_the_user_out_else
 
 @override_settings(REST_FRAMEWORK={"NUM_PROXIES": 1})
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_forwarded():
-    """API-08: behind one trusted proxy the lockout keys on the forwarded client address, not
-    on the proxy's (a client-sent X-Forwarded-For entry further left is not trusted)."""
+    """API-08, PLT-06: behind one trusted proxy the lockout keys on the forwarded client address,
+    not on the proxy's (a client-sent X-Forwarded-For entry further left is not trusted)."""
     from rest_framework.settings import api_settings
 
     api_settings.reload()

@@ -1,6 +1,6 @@
-"""``/metrics`` (issue 17 point 5): Prometheus text with the escalation lag, the sweeps' duration,
-the outbox backlog and the broker's queue depth, readable only by the allowed addresses, the
-metrics token or a superuser."""
+"""PLT-12: ``/metrics`` (issue 17 point 5): Prometheus text with the escalation lag, the sweeps'
+duration, the outbox backlog and the broker's queue depth, readable only by the allowed addresses,
+the metrics token or a superuser."""
 
 import datetime as dt
 import re
@@ -43,7 +43,7 @@ def no_durations():
 
 
 def test_every_family_has_help_and_type(client):
-    """Issue 17.5: each family of the scrape is declared with # HELP and # TYPE before its
+    """PLT-12: each family of the scrape is declared with # HELP and # TYPE before its
     samples, and the domains' collectors (complaints) are found through the registry."""
     text = client.get("/metrics").content.decode()
     declared = re.findall(r"^# TYPE (\S+) (gauge|counter)$", text, re.M)
@@ -62,7 +62,7 @@ def test_every_family_has_help_and_type(client):
 
 
 def test_escalation_lag_is_the_oldest_due_check(client):
-    """CMP-03, Issue 17.5: the escalation lag is how long the oldest due SLA check has waited
+    """CMP-03, PLT-12: the escalation lag is how long the oldest due SLA check has waited
     for the sweep (a major complaint's first check is at +24 min), 0 before it is due."""
     org = org_build()
     t0 = dt.datetime(2026, 3, 11, 2, 0, tzinfo=dt.UTC)
@@ -76,7 +76,7 @@ def test_escalation_lag_is_the_oldest_due_check(client):
 
 
 def test_sweep_duration_recorded_by_the_timed_task(client):
-    """Issue 17.5: a run of the SLA sweep task records its duration and finish time, shown per
+    """PLT-12: a run of the SLA sweep task records its duration and finish time, shown per
     job; a job that has not run yet has no sample."""
     from complaints.tasks import complaints_sla_sweep
 
@@ -91,7 +91,7 @@ def test_sweep_duration_recorded_by_the_timed_task(client):
 
 
 def test_outbox_backlog_counts_rows_still_to_send(client):
-    """Issue 17.5: notices still owed their e-mail are the outbox backlog; sent ones are not."""
+    """PLT-12: notices still owed their e-mail are the outbox backlog; sent ones are not."""
     user = UserFactory(email="a@example.com")
     Notification.objects.create(recipient=user, subject="x")
     Notification.objects.create(recipient=user, subject="y", emailed_at=dt.datetime.now(dt.UTC))
@@ -101,7 +101,7 @@ def test_outbox_backlog_counts_rows_still_to_send(client):
 
 
 def test_queue_depth_counts_waiting_messages(client, settings):
-    """Issue 17.5: the depth of a Celery queue is the number of messages waiting in the broker
+    """PLT-12: the depth of a Celery queue is the number of messages waiting in the broker
     (file system or Redis)."""
     queue = f"metrics-{uuid.uuid4().hex[:8]}"
     settings.METRICS_QUEUES = [queue]
@@ -119,7 +119,7 @@ def test_queue_depth_counts_waiting_messages(client, settings):
 
 
 def test_a_failing_collector_hides_nothing_else(client, monkeypatch):
-    """Issue 17.5: a collector that fails (the broker down) is left out and counted; the other
+    """PLT-12: a collector that fails (the broker down) is left out and counted; the other
     figures are still served."""
 
     def broken():
@@ -149,7 +149,7 @@ def test_a_failing_collector_hides_nothing_else(client, monkeypatch):
     ],
 )
 def test_metrics_are_not_public(client, settings, networks, token, headers, superuser, status):
-    """Issue 17.5: /metrics answers only an allowed address (the test client is 127.0.0.1), the
+    """PLT-12: /metrics answers only an allowed address (the test client is 127.0.0.1), the
     configured bearer token or a signed-in superuser; anyone else gets 404, and an empty
     token never matches."""
     settings.METRICS_ALLOWED_NETWORKS = networks
@@ -162,5 +162,5 @@ def test_metrics_are_not_public(client, settings, networks, token, headers, supe
 
 
 def test_metrics_is_get_only(client, settings):
-    """Issue 17.5: a POST is refused (405) even from an allowed address: the scrape is GET only."""
+    """PLT-12: a POST is refused (405) even from an allowed address: the scrape is GET only."""
     assert client.post("/metrics").status_code == 405

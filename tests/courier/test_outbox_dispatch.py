@@ -1,5 +1,5 @@
-"""Issue 12 item 3: every outbox row whose queueing was lost is sent by a periodic dispatcher,
-exactly once, and every webhook attempt is in the log (also one whose sender died)."""
+"""PLT-01, PLT-02 (issue 12 item 3): every outbox row whose queueing was lost is sent by a periodic
+dispatcher, exactly once, and every webhook attempt is in the log (also one whose sender died)."""
 
 import datetime as dt
 
@@ -50,7 +50,7 @@ def _solution_sent(org, **kw):
 
 
 def test_customer_mails_whose_queueing_was_lost_are_sent_once_by_the_dispatcher(mailoutbox):
-    """Issue 12 item 3, CMP-07, CMP-13: the after-commit hooks never ran (as when the broker
+    """PLT-02, CMP-07, CMP-13: the after-commit hooks never ran (as when the broker
     was down); the complaints mail dispatcher sends the solution and the survey e-mail, once."""
     org = org_build()
     c = _solution_sent(org, customer_email="buyer@example.com")
@@ -69,7 +69,7 @@ def test_customer_mails_whose_queueing_was_lost_are_sent_once_by_the_dispatcher(
 
 
 def test_dispatcher_leaves_fresh_rows_to_their_own_task_and_gives_up_old_ones(mailoutbox):
-    """Issue 12 item 3: a row younger than two minutes is still being queued by its request;
+    """PLT-02: a row younger than two minutes is still being queued by its request;
     one owed for more than three days is given up."""
     org = org_build()
     _solution_sent(org, customer_email="buyer@example.com")
@@ -85,7 +85,7 @@ def test_dispatcher_leaves_fresh_rows_to_their_own_task_and_gives_up_old_ones(ma
 def test_closing_with_the_broker_down_does_not_raise_and_the_survey_mail_waits(
     broker_down, django_capture_on_commit_callbacks, mailoutbox
 ):
-    """Issue 12 item 3, CMP-13: the survey e-mail (and the webhook and notices) of a closing
+    """PLT-01, PLT-02, CMP-13: the survey e-mail (and the webhook and notices) of a closing
     are queued after commit; with the broker unreachable the close still succeeds and the
     survey stays owed for the dispatcher."""
     org = org_build()
@@ -105,7 +105,7 @@ def test_closing_with_the_broker_down_does_not_raise_and_the_survey_mail_waits(
 
 
 def test_a_notice_without_email_owes_nothing_and_the_dispatcher_skips_it(mailoutbox):
-    """Issue 12 item 3: ``email=False`` notices are marked as owing no e-mail; a normal notice
+    """PLT-02: ``email=False`` notices are marked as owing no e-mail; a normal notice
     whose task was lost is e-mailed once by the notification dispatcher."""
     quiet, loud = UserFactory(email="q@example.com"), UserFactory(email="l@example.com")
     [silent] = notification_send([quiet], "desk done", email=False)
@@ -119,7 +119,7 @@ def test_a_notice_without_email_owes_nothing_and_the_dispatcher_skips_it(mailout
 
 
 def test_an_attempt_whose_sender_died_is_logged_before_the_retry(receiver):
-    """Issue 12 item 3: a worker killed during the POST leaves ``attempts`` counted but no log
+    """PLT-02: a worker killed during the POST leaves ``attempts`` counted but no log
     row; when the lease has expired the next try first logs that attempt as interrupted, so
     the log shows every attempt (and the receiver may see the message twice: at least once)."""
     partner = PartnerFactory()
@@ -146,7 +146,7 @@ def test_an_attempt_whose_sender_died_is_logged_before_the_retry(receiver):
 
 
 def test_the_dispatchers_are_periodic_jobs():
-    """Issue 12 item 3: the notice and customer mail dispatchers run every minute beside the
+    """PLT-02: the notice and customer mail dispatchers run every minute beside the
     webhook sweep, and their tasks are registered."""
     jobs = {job.name: job for job in PERIODIC_JOBS}
     for name, task in [

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_declared_job_is_written_to_the_schedule():
-    """Foundation: periodic jobs are declared once in code and written to beat's schedule."""
+    """PLT-17: periodic jobs are declared once in code and written to beat's schedule."""
     result = periodic_jobs_sync()
     assert set(result) == {job.name for job in PERIODIC_JOBS}
     beat = PeriodicTask.objects.get(name="system-heartbeat")
@@ -19,7 +19,7 @@ def test_every_declared_job_is_written_to_the_schedule():
 
 
 def test_resync_keeps_ops_edits_of_the_time_and_refreshes_the_task():
-    """Foundation: ops' edit of a job's time in the admin survives a re-sync; code fields follow."""
+    """PLT-17: ops' edit of a job's time in the admin survives a re-sync; code fields follow."""
     job = PeriodicJob(
         name="test-job",
         task="courier.tasks.heartbeat_tick",
@@ -50,7 +50,7 @@ def test_resync_keeps_ops_edits_of_the_time_and_refreshes_the_task():
 
 
 def test_periodic_jobs_editable_in_admin(admin_client):
-    """Foundation: ops see and edit the schedule in the admin."""
+    """PLT-17: ops see and edit the schedule in the admin."""
     periodic_jobs_sync()
     task = PeriodicTask.objects.get(name="system-heartbeat")
     response = admin_client.get(f"/admin/django_celery_beat/periodictask/{task.pk}/change/")

@@ -1,6 +1,6 @@
-"""Issue 12 item 6: production settings put Secure on every cookie, send a Content-Security-
-Policy that allows only the site itself (the admin and the Swagger UI keep working under it),
-and refuse the console e-mail backend unless it is set explicitly."""
+"""PLT-07, PLT-08 (issue 12 item 6): production settings put Secure on every cookie, send a
+Content-Security-Policy that allows only the site itself (the admin and the Swagger UI keep
+working under it), and refuse the console e-mail backend unless it is set explicitly."""
 
 import base64
 import hashlib
@@ -65,7 +65,7 @@ def prod(tmp_path_factory):
 
 
 def test_production_defaults_mark_every_cookie_secure_and_send_mail_by_smtp(prod):
-    """Issue 12 item 6: with DEBUG=false the session, CSRF and language cookies are Secure, and
+    """PLT-07: with DEBUG=false the session, CSRF and language cookies are Secure, and
     the e-mail backend is SMTP (the console backend printed customers' mail to the log)."""
     assert prod["DEBUG"] is False
     assert (
@@ -78,7 +78,7 @@ def test_production_defaults_mark_every_cookie_secure_and_send_mail_by_smtp(prod
 
 
 def test_console_email_in_production_only_when_set_explicitly_and_deploy_check_warns(tmp_path):
-    """Issue 12 item 6: the console backend in production only by an explicit EMAIL_BACKEND,
+    """PLT-07: the console backend in production only by an explicit EMAIL_BACKEND,
     and then ``check --deploy`` warns (courier.W010)."""
     console = "django.core.mail.backends.console.EmailBackend"
     assert production_settings(tmp_path, EMAIL_BACKEND=console)["EMAIL_BACKEND"] == console
@@ -98,7 +98,7 @@ def _secure_flags(response) -> dict:
 
 
 def test_every_cookie_the_site_sets_is_secure_in_production(client, prod):
-    """Issue 12 item 6: csrftoken, sessionid, the messages cookie and django_language all carry
+    """PLT-07: csrftoken, sessionid, the messages cookie and django_language all carry
     Secure under the production settings."""
     secure = {n: prod[n] for n in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")}
     secure["LANGUAGE_COOKIE_SECURE"] = prod["LANGUAGE_COOKIE_SECURE"]
@@ -139,7 +139,7 @@ HANDLER = re.compile(r"\son[a-z]+=\"([^\"]*)\"", re.I)
 
 
 def test_csp_allows_only_the_site_itself_on_every_kind_of_response(client):
-    """Issue 12 item 6: the header is on HTML pages, API answers and errors alike: scripts,
+    """PLT-08: the header is on HTML pages, API answers and errors alike: scripts,
     connections, fonts and everything else only from the site; no plugins, no framing, forms
     post only to the site."""
     for response in (
@@ -162,7 +162,7 @@ def test_csp_allows_only_the_site_itself_on_every_kind_of_response(client):
 
 
 def test_the_admin_works_under_the_csp(client):
-    """Issue 12 item 6: admin pages load scripts only from /static/ (files that exist), have no
+    """PLT-08: admin pages load scripts only from /static/ (files that exist), have no
     inline script the policy would block, and every inline event handler is allowed by hash."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     for url in ("/admin/", "/admin/auth/user/", "/admin/auth/user/add/", "/admin/login/"):
@@ -183,7 +183,7 @@ def test_the_admin_works_under_the_csp(client):
 
 
 def test_the_swagger_ui_works_under_the_csp(client):
-    """Issue 12 item 6: /api/v1/docs/ loads Swagger UI from drf-spectacular-sidecar under
+    """PLT-08: /api/v1/docs/ loads Swagger UI from drf-spectacular-sidecar under
     /static/ (files that exist); its one inline start-up script is allowed by its exact hash,
     for that page only; the schema it fetches is same-origin."""
     response = client.get("/api/v1/docs/")

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.django_db
 def test_no_missing_migrations():
-    """Foundation: `makemigrations --check` is clean."""
+    """PLT-16: `makemigrations --check` is clean."""
     out = io.StringIO()
     try:
         call_command("makemigrations", "--check", "--dry-run", stdout=out)
@@ -28,7 +28,7 @@ def test_no_missing_migrations():
 
 
 def test_check_deploy_is_clean_with_production_variables(tmp_path):
-    """Foundation: with SECRET_KEY and DEBUG=false, `check --deploy` reports nothing."""
+    """PLT-07: with SECRET_KEY and DEBUG=false, `check --deploy` reports nothing."""
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -49,7 +49,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
-    """Foundation: production needs SECRET_KEY; without it the process stops with a clear error."""
+    """PLT-07: production needs SECRET_KEY; without it the process stops with a clear error."""
     env = {**os.environ, "DEBUG": "false", "COURIER_VAR_DIR": str(tmp_path)}
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
@@ -65,7 +65,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 
 def test_settings_time_zone_and_languages():
-    """Foundation: Asia/Shanghai, aware datetimes, zh-hans by default and en."""
+    """PLT-16, PLT-10: Asia/Shanghai, aware datetimes, zh-hans by default and en."""
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
@@ -97,7 +97,7 @@ def test_seed_demo_is_idempotent_and_prints_working_logins():
 
 
 def test_celery_acks_late_rejects_on_worker_loss_and_speaks_json_only():
-    """Foundation: tasks are acknowledged late, re-queued when a worker dies, JSON only."""
+    """PLT-17: tasks are acknowledged late, re-queued when a worker dies, JSON only."""
     from courier.celery import app
 
     conf = app.conf

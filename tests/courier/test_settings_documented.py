@@ -9,7 +9,7 @@ READ = re.compile(r'env(?:\.[a-z]+)?\(\s*"([A-Z][A-Z0-9_]+)"')
 
 
 def test_every_environment_variable_is_documented():
-    """Foundation: each variable ``courier/settings.py`` reads appears in the README or in
+    """PLT-16: each variable ``courier/settings.py`` reads appears in the README or in
     docs/operations.md, the survey links' ``COMPLAINTS_PUBLIC_BASE_URL`` in the README's list
     of variables itself."""
     names = set(READ.findall((ROOT / "courier" / "settings.py").read_text()))

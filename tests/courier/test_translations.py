@@ -1,4 +1,4 @@
-"""Issue 17 point 2: no English left in the Chinese UI.
+"""PLT-10 (issue 17 point 2): no English left in the Chinese UI.
 
 The main pages are rendered in zh-hans on the demo's data while every gettext call is watched:
 a msgid (ours or a third-party package's: django-celery-beat, simple-history, axes, auth,
@@ -191,7 +191,7 @@ def catalogue_has_third_party_labels() -> bool:
 
 
 def test_main_pages_show_no_untranslated_label(client, demo, monkeypatch):
-    """Issue 17.2: the admin index, the main change lists, change forms and history
+    """PLT-10: the admin index, the main change lists, change forms and history
     pages (complaints, shipments, partners and keys, roster, periodic tasks, lockouts, users),
     the console homes, /staff/, /scoring/me/, the approvals and the public /track/ show no label
     whose msgid went untranslated in Chinese, and no raw choice code."""
@@ -214,7 +214,7 @@ def test_main_pages_show_no_untranslated_label(client, demo, monkeypatch):
 
 
 def test_the_watch_finds_an_untranslated_label(client, demo, monkeypatch):
-    """Issue 17.2: the check can fail: a msgid with no Chinese translation that a page shows is
+    """PLT-10: the check can fail: a msgid with no Chinese translation that a page shows is
     reported, with the page it was on."""
     from django.utils.translation import gettext
 

@@ -22,8 +22,9 @@ def login(user):
 
 
 def test_pages_for_finance_and_managers():
-    """FIN-03/07: finance sees the statement list, its print view (Chinese), its Excel file and
-    the receivables ageing; a user without the finance permissions gets none of them."""
+    """FIN-03 (issue 15, item 7): finance sees the statement list, its print view (Chinese),
+    its Excel file and the receivables ageing; a user without the finance permissions gets none
+    of them."""
     statement, _ = built()
     fin = finance_user()
     fin.is_staff = True

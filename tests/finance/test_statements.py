@@ -295,8 +295,8 @@ def test_reconcile_bad_files_refused_whole(rows, header, match):
 
 
 def test_reconcile_excel_and_export():
-    """FIN-03/07: the partner's figures may come as Excel; our statement exports to Excel with
-    amounts as numbers."""
+    """FIN-03 (issue 15, item 7): the partner's figures may come as Excel; our statement exports
+    to Excel with amounts as numbers."""
     statement, shipments = built(n=1)
     fin = finance_user()
     statements.statement_issue(statement, user=fin)

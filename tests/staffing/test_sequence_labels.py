@@ -10,7 +10,7 @@ SEQUENCE_FIELDS = [(RosterPatternStep, "order"), (ShiftSession, "order"), (Score
 
 
 def test_sequence_columns_are_not_translated_as_orders():
-    """Foundation: in zh-hans a pattern step's, a shift session's and a score rule's position
+    """PLT-10: in zh-hans a pattern step's, a shift session's and a score rule's position
     is not labelled 订单 (the shipments' order); the order model still is 订单."""
     with translation.override("zh-hans"):
         assert str(Order._meta.verbose_name) == "订单"

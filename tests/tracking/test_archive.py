@@ -1,6 +1,6 @@
-"""Issue 19 item 11 (scale plan): closed shipments' old events move to the archive table by the
-nightly job, per partner's retention, in batches, idempotent and without loss; and a shipment
-recalled, returned or lost leaves tracking (its row closes)."""
+"""PLT-14 (issue 19 item 11, scale plan): closed shipments' old events move to the archive
+table by the nightly job, per partner's retention, in batches, idempotent and without loss; and a
+shipment recalled, returned or lost leaves tracking (its row closes)."""
 
 import datetime as dt
 
@@ -45,7 +45,7 @@ def _hot(shipment) -> int:
 
 
 def test_archive_moves_closed_shipments_past_their_partners_retention(make_shipment):
-    """TRK-02 (issue 19 item 11): default retention 6 months, partner B keeps 2. On 2026-09-15:
+    """TRK-02, PLT-14: default retention 6 months, partner B keeps 2. On 2026-09-15:
     A's shipment delivered in February (7 months) and B's delivered in June (3 months > 2) move,
     3 events each, in batches of one shipment; A's delivered in June (3 < 6) and A's still in
     transit since January stay live. Moved rows equal removed rows, with the same ids; a re-run
@@ -87,7 +87,7 @@ def test_archive_moves_closed_shipments_past_their_partners_retention(make_shipm
 
 
 def test_a_late_event_after_archival_stays_live_until_its_own_retention(make_shipment):
-    """TRK-02 (issue 19 item 11): an event that arrives after the shipment's events were
+    """TRK-02, PLT-14: an event that arrives after the shipment's events were
     archived continues the sequence (4), stays live and clears the archived mark; six months
     after it, the next run archives it too."""
     shipment = make_shipment()
@@ -111,7 +111,7 @@ def test_a_late_event_after_archival_stays_live_until_its_own_retention(make_shi
 
 
 def test_archive_batch_that_would_lose_rows_rolls_back(make_shipment):
-    """TRK-02 (issue 19 item 11), no loss: when the archive already holds a row with the id of
+    """TRK-02, PLT-14, no loss: when the archive already holds a row with the id of
     one of the batch's events but for another shipment (it cannot be copied), deleting would
     drop an event that is not archived: the batch raises and rolls back whole (3 events still
     live, nothing archived, the row not marked)."""

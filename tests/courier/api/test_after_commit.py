@@ -1,4 +1,4 @@
-"""Issue 12 item 3: after-commit work never fails a committed request.
+"""PLT-01, PLT-02 (issue 12 item 3): after-commit work never fails a committed request.
 
 The broker is made unreachable the way kombu reports it (``OperationalError`` from the publish):
 the request still answers its normal status, a retry with the same Idempotency-Key replays the
@@ -60,7 +60,7 @@ def test_complaint_post_with_the_broker_down_answers_201_once_and_replays(
     receiver,
     caplog,
 ):
-    """Issue 12 item 3: with the broker unreachable a complaint POST answers 201 (no 500); two
+    """PLT-01, PLT-02: with the broker unreachable a complaint POST answers 201 (no 500); two
     retries with the same Idempotency-Key replay it: exactly one complaint and one webhook
     delivery row; the delivery is sent later by the sweep and its attempt is logged."""
     client = key_client()
@@ -93,7 +93,7 @@ def test_complaint_post_with_the_broker_down_answers_201_once_and_replays(
 def test_a_post_without_idempotency_key_also_answers_201_with_the_broker_down(
     key_client, broker_down
 ):
-    """Issue 12 item 3: the broker outage never reaches the client, key or no key."""
+    """PLT-01: the broker outage never reaches the client, key or no key."""
     client = key_client()
     WebhookEndpoint.objects.create(partner=client.partner, url="https://hooks.example/x")
     response = client.post("/api/v1/complaints/", BODY, content_type="application/json")
@@ -131,7 +131,7 @@ urlpatterns = [path("api/t/hook-fails/", CommitThenHookFails.as_view()), *site_u
 @pytest.mark.urls(__name__)
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_after_commit_hook_cannot_turn_a_committed_write_into_a_500(key_client, caplog):
-    """Issue 12 item 3: the idempotency record commits with the work; a hook that raises after
+    """PLT-01: the idempotency record commits with the work; a hook that raises after
     the commit is logged and the committed 201 is the answer, so a retry replays it."""
     client = key_client()
     with caplog.at_level(logging.ERROR, logger="courier.api"):
@@ -158,7 +158,7 @@ def test_a_failing_after_commit_hook_cannot_turn_a_committed_write_into_a_500(ke
 def test_correction_with_the_broker_down_is_saved_once_and_its_mail_is_retried(
     client, broker_down, settings
 ):
-    """Issue 12 item 3: POST /staff/corrections/new/ with the broker unreachable redirects as
+    """PLT-01, PLT-02: POST /staff/corrections/new/ with the broker unreachable redirects as
     usual (no 500), saves one correction and one notice for the supervisor; the notice's e-mail
     is owed and the notification dispatcher sends it once the broker is back."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,7 +1,6 @@
-"""Issue 12 item 7: chaos tests. Each starts its own ``redis-server`` on a spare port (never the
-shared one) or its own worker, breaks it mid-traffic, and proves: no 5xx, one row per
-Idempotency-Key, every webhook delivered and every attempt logged.
-
+"""PLT-01, PLT-02, PLT-03 (issue 12 item 7): chaos tests. Each starts its own ``redis-server`` on a
+spare port (never the shared one) or its own worker, breaks it mid-traffic, and proves: no 5xx, one
+row per Idempotency-Key, every webhook delivered and every attempt logged.
 Run in the PostgreSQL + Redis pass (``REDIS_URL`` and ``CELERY_BROKER_URL`` are Redis); skipped
 otherwise. Each test is bounded: it fails rather than hangs (``deadline``).
 """
@@ -125,7 +124,7 @@ def _post(client, key):
 
 @pytest.mark.django_db(transaction=True)
 def test_cache_redis_stopped_during_api_calls(private_redis, key_client, rates):
-    """Issue 12 items 4, 7: the cache Redis is killed between API calls: GET /me/ and keyed
+    """PLT-03: the cache Redis is killed between API calls: GET /me/ and keyed
     POSTs keep answering (no 5xx), throttling still limits in the process, each key makes one
     complaint; when Redis is back the shared counters are used again."""
     cache = {
@@ -194,7 +193,7 @@ def celery_broker(url: str):
 def test_broker_stopped_during_complaint_posts_and_retries(
     private_redis, key_client, receiver, rates, caplog
 ):
-    """Issue 12 items 3, 7: the broker Redis is killed between complaint POSTs and their
+    """PLT-01, PLT-02: the broker Redis is killed between complaint POSTs and their
     retries: every POST answers 201 (no 5xx), every retry replays, one complaint per key; the
     deliveries that could not be queued wait and the sweep delivers every one, each logged."""
     client = key_client()
@@ -232,7 +231,7 @@ def test_broker_stopped_during_complaint_posts_and_retries(
 @pytest.mark.realworker
 @pytest.mark.django_db(transaction=True)
 def test_worker_sigkilled_during_webhook_delivery(receiver, monkeypatch, real_celery):
-    """Issue 12 items 3, 7: a worker is SIGKILLed while its webhook POST is in flight: the
+    """PLT-02: a worker is SIGKILLed while its webhook POST is in flight: the
     delivery is retried once its lease expires, the receiver gets it (twice: at least once,
     same webhook-id) and the log shows both attempts, the killed one as interrupted."""
     from courier.core.services.webhooks import webhook_event_emit

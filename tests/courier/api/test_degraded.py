@@ -1,5 +1,5 @@
-"""Issue 12 items 4 and 6: the API keeps answering with the cache Redis down (per-process
-throttles, logged once per interval; idempotency in the database) and invalid keys are
+"""PLT-03, PLT-06 (issue 12 items 4 and 6): the API keeps answering with the cache Redis down
+(per-process throttles, logged once per interval; idempotency in the database) and invalid keys are
 throttled per client address."""
 
 import logging
@@ -40,7 +40,7 @@ def rates(monkeypatch):
 
 
 def test_me_answers_200_with_the_cache_down_and_throttling_still_limits(key_client, rates, caplog):
-    """Issue 12 item 4: with the cache Redis unreachable GET /api/v1/me/ answers 200, the
+    """PLT-03: with the cache Redis unreachable GET /api/v1/me/ answers 200, the
     per-key limit still applies (per process: the 4th of 3/min is 429) and the fallback is
     logged once, not once per request."""
     rates(partner_key="3/min")
@@ -57,7 +57,7 @@ def test_me_answers_200_with_the_cache_down_and_throttling_still_limits(key_clie
 
 
 def test_idempotent_post_with_the_cache_down_runs_once_and_replays(key_client, rates):
-    """Issue 12 item 4: the idempotency record is in the database, so with the cache down a
+    """PLT-03: the idempotency record is in the database, so with the cache down a
     keyed POST answers 201 once and the retry replays it (one complaint)."""
     rates()
     client = key_client()
@@ -83,7 +83,7 @@ def test_idempotent_post_with_the_cache_down_runs_once_and_replays(key_client, r
 
 
 def test_invalid_keys_are_throttled_per_client_address(key_client, rates):
-    """Issue 12 item 6: after 3 invalid keys (rate 3/min) an address gets 429 with Retry-After
+    """PLT-06: after 3 invalid keys (rate 3/min) an address gets 429 with Retry-After
     for whatever key it presents, even a valid one (so it cannot tell one from the other);
     another address is unaffected, and a forged X-Forwarded-For does not make a new address."""
     rates(invalid_key="3/min")
@@ -102,7 +102,7 @@ def test_invalid_keys_are_throttled_per_client_address(key_client, rates):
 
 
 def test_invalid_key_throttle_also_works_with_the_cache_down(rates):
-    """Issue 12 items 4 and 6: the per-address limit falls back to the process too."""
+    """PLT-06, PLT-03: the per-address limit falls back to the process too."""
     rates(invalid_key="2/min")
     bad = Client(HTTP_AUTHORIZATION="Bearer nope.nope", REMOTE_ADDR="203.0.113.9")
     with override_settings(CACHES=DEAD_REDIS):

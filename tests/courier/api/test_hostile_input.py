@@ -1,4 +1,5 @@
-"""Issue 12 item 5: hostile input gets a 4xx JSON error, never a 500 or a traceback in the log."""
+"""PLT-05 (issue 12 item 5): hostile input gets a 4xx JSON error, never a 500 or a traceback
+in the log."""
 
 import base64
 import json
@@ -48,7 +49,7 @@ def no_traceback(caplog):
 def test_forged_cursor_on_an_integer_ordering_is_400_invalid_cursor(
     key_client, cursor, no_traceback
 ):
-    """Issue 12 item 5: a forged pagination cursor on a list ordered by id answers 400
+    """PLT-05: a forged pagination cursor on a list ordered by id answers 400
     ``invalid_cursor`` (a wrong type or an out-of-range number used to be a 500)."""
     client = key_client()
     ShipmentFactory(partner=client.partner)
@@ -63,7 +64,7 @@ def test_forged_cursor_on_an_integer_ordering_is_400_invalid_cursor(
 
 @pytest.mark.parametrize("position", ["abc", "2026-13-45T99:00:00", "99999-01-01T00:00:00"])
 def test_forged_cursor_on_a_datetime_ordering_is_400_invalid_cursor(key_client, position):
-    """Issue 12 item 5: the complaints list is ordered by ``received_at``; a position that is
+    """PLT-05: the complaints list is ordered by ``received_at``; a position that is
     not a date-time answers 400 ``invalid_cursor``."""
     client = key_client()
     response = client.get("/api/v1/complaints/", {"cursor": _cursor(f"p={position}")})
@@ -71,7 +72,7 @@ def test_forged_cursor_on_a_datetime_ordering_is_400_invalid_cursor(key_client, 
 
 
 def test_a_real_cursor_still_pages(key_client):
-    """Issue 12 item 5: the checks refuse forged cursors only; the next link still works."""
+    """PLT-05: the checks refuse forged cursors only; the next link still works."""
     client = key_client()
     for _ in range(3):
         ShipmentFactory(partner=client.partner)
@@ -94,7 +95,7 @@ def test_a_real_cursor_still_pages(key_client):
 def test_deeply_nested_json_is_400_json_too_deep_without_a_traceback(
     key_client, body, no_traceback
 ):
-    """Issue 12 item 5: JSON nested 1,000 deep (or just past the 32-level limit) answers 400
+    """PLT-05: JSON nested 1,000 deep (or just past the 32-level limit) answers 400
     ``json_too_deep`` and logs no traceback; nothing is created. With an Idempotency-Key too."""
     client = key_client()
     for headers in ({}, {"HTTP_IDEMPOTENCY_KEY": "deep-1"}):
@@ -111,7 +112,7 @@ def test_deeply_nested_json_is_400_json_too_deep_without_a_traceback(
 
 
 def test_json_within_the_depth_limit_is_parsed_normally(key_client):
-    """Issue 12 item 5: 32 levels are fine; the serializer then judges the content (400
+    """PLT-05: 32 levels are fine; the serializer then judges the content (400
     ``invalid``, not ``json_too_deep``)."""
     client = key_client()
     body = json.dumps({**BODY, "description": [[[[["x"]]]]]})
@@ -124,7 +125,7 @@ def test_json_within_the_depth_limit_is_parsed_normally(key_client):
     "path", ["/api/v1/nothing-here/", "/api/v1/complaints/1/nope/", "/api/v2/x"]
 )
 def test_unknown_api_path_is_a_json_404_for_every_method_even_with_csrf_enforced(method, path):
-    """Issue 12 item 5: a POST/PUT/PATCH/DELETE to an unknown API path answers the JSON 404,
+    """PLT-05: a POST/PUT/PATCH/DELETE to an unknown API path answers the JSON 404,
     not Django's HTML CSRF 403 (the API is CSRF-exempt: no cookie is ever a credential)."""
     client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     response = getattr(client, method)(path, "{}", content_type="application/json")
@@ -139,7 +140,7 @@ def test_unknown_api_path_is_a_json_404_for_every_method_even_with_csrf_enforced
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "FOO"])
 def test_unknown_method_on_a_known_path_is_a_json_405(key_client, method):
-    """Issue 12 item 5: a method an endpoint does not have answers JSON 405 with the error
+    """PLT-05: a method an endpoint does not have answers JSON 405 with the error
     format (also a made-up method)."""
     client = key_client()
     response = client.generic(method, "/api/v1/me/")
@@ -155,7 +156,7 @@ def test_unknown_method_on_a_known_path_is_a_json_405(key_client, method):
     ids=["256-chars", "control", "tab", "del", "empty", "non-ascii"],
 )
 def test_bad_idempotency_key_is_400_and_runs_nothing(key_client, key):
-    """Issue 12 item 5: an Idempotency-Key longer than 255 characters or with a character that
+    """PLT-05: an Idempotency-Key longer than 255 characters or with a character that
     is not printable ASCII answers 400 ``invalid_idempotency_key``; nothing is created."""
     client = key_client()
     response = client.post(
@@ -171,7 +172,7 @@ def test_bad_idempotency_key_is_400_and_runs_nothing(key_client, key):
 
 
 def test_idempotency_key_of_exactly_255_printable_characters_is_accepted(key_client):
-    """Issue 12 item 5: the boundary: 255 printable characters (spaces inside allowed) work."""
+    """PLT-05: the boundary: 255 printable characters (spaces inside allowed) work."""
     client = key_client()
     key = ("a b~" * 64)[:255]
     first = client.post(
@@ -186,7 +187,7 @@ def test_idempotency_key_of_exactly_255_printable_characters_is_accepted(key_cli
 
 
 def test_schema_declares_the_idempotency_key_header_with_its_limits(client):
-    """Issue 12 item 5: every partner POST declares the Idempotency-Key header: a string of 1 to
+    """PLT-05: every partner POST declares the Idempotency-Key header: a string of 1 to
     255 printable ASCII characters; no other method declares it."""
     response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     schema = json.loads(response.content)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_key_is_stored_hashed_and_works_as_bearer(key_client):
-    """API-02: the plain key is not stored anywhere; `Authorization: Bearer` authenticates."""
+    """API-02, API-07: the plain key is not stored anywhere; `Authorization: Bearer`
+    authenticates, and GET /api/v1/me/ answers the partner, the key's scopes and the limits."""
     client = key_client()
     row = PartnerAPIKey.objects.get(pk=client.key.pk)
     secret_part = client.plain.split(".", 1)[1]
