@@ -53,7 +53,11 @@ STYLE = Style(
     stroke_width="2",
     stroke_width_hover="2",
     transition="0ms",
+    guide_stroke_color="#bbb",
+    major_guide_stroke_color="#999",
 )
+# Bars lighter, so that a value printed over a bar's end stays legible (on screen and paper).
+BAR_STYLE = Style(**{**STYLE.__dict__, "colors": ("#9ebfe0",)})
 # Per line series, in order: a solid, a dashed and a dotted stroke (told apart in print).
 DASHES = (None, "6,4", "2,3")
 _UUID_ID = re.compile(r'id="(chart-[0-9a-f]{8}-[0-9a-f-]{27})"')
@@ -72,6 +76,11 @@ def _clean(root):
             if _tag(child) == "script" or (guides and _tag(child) == "title"):
                 parent.remove(child)
     return root
+
+
+def _wide(text: str) -> int:
+    """The CJK characters of ``text``: pygal measures every character as a narrow one."""
+    return sum(1 for ch in text if ord(ch) >= 0x2E80)
 
 
 def _config(title: str, height: int, **options) -> dict:
@@ -186,6 +195,9 @@ def bar_chart(
             print_values=True,
             print_values_position="top",
             show_legend=False,
+            style=BAR_STYLE,
+            # Room for Chinese labels, which pygal takes for half their width.
+            margin_left=12 + 6 * max([_wide(label) for label, _v in bars] or [0]),
             no_data_text=no_data,
             **ticks,
         )
