@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courier.console import charts, selectors
@@ -78,6 +79,10 @@ def reports(request):
         )
         for c in figures["causes"]
     ]
+    english = (get_language() or "").startswith("en")
+    for b in figures["branches"]:
+        d = b["department"]
+        b["label"] = d.name_en if english and d.name_en else d.name
     context = {
         **admin.site.each_context(request),
         "title": _("Reports"),
@@ -92,23 +97,33 @@ def reports(request):
                 (_("First response met"), [t["response"] for t in trend]),
                 (_("Solution met"), [t["resolution"] for t in trend]),
             ],
+            x_title=_("Day"),
+            y_title=_("Share (%)"),
         ),
         "revisit_chart": charts.line_chart(
             "chart-revisit",
             _("Revisit rate, per day (%)"),
             labels,
             [(_("Revisit rate"), [t["revisit"] for t in trend])],
-            target=100,
+            target=(_("Target"), 100),
+            x_title=_("Day"),
+            y_title=_("Share (%)"),
         ),
         "causes_chart": charts.bar_chart(
-            "chart-breaches-by-cause", _("SLA breaches by cause"), causes
+            "chart-breaches-by-cause",
+            _("SLA breaches by cause"),
+            causes,
+            series_title=_("Breaches"),
+            no_data=_("No SLA breach in the period."),
         ),
         "branches_chart": charts.bar_chart(
             "chart-branches",
             _("SLA met per branch (%)"),
-            [(str(b["department"]), b["rate"]) for b in figures["branches"]],
+            [(b["label"], b["rate"]) for b in figures["branches"]],
             unit="%",
             x_max=100,
+            series_title=_("SLA met"),
+            no_data=_("No data"),
         ),
     }
     return TemplateResponse(request, "console/reports.html", context)

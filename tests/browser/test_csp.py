@@ -44,14 +44,15 @@ def visit(page, path: str) -> None:
         ),
         ("agent", ["/", "/staff/", "/staff/swaps/new/", "/staff/leave/new/", "/scoring/me/"]),
         ("supervisor", ["/", "/staff/approvals/", "/scoring/board/"]),
-        ("manager", ["/", "/admin/complaints/complaintclaim/"]),
+        ("manager", ["/", "/reports/", "/admin/complaints/complaintclaim/"]),
         ("finance", ["/admin/courier/statement/"]),
         (None, ["/track/", "/admin/login/"]),
     ],
 )
 def test_main_pages_run_under_the_policy(open_as, role, paths):
     """PLT-08: each role's main pages (admin forms with their calendar, filter and
-    autocomplete scripts, the console, the staff pages, Swagger UI, the public lookup) load with
+    autocomplete scripts, the console and its report page's pygal charts, the staff pages,
+    Swagger UI, the public lookup) load with
     no CSP violation, console error or off-site request."""
     page = open_as(role)
     for path in paths:
