@@ -1,0 +1,10 @@
+# The code of tracking.migrations.0003_roles_resync,
+# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+"""Supervisors, platform supervisors and managers own the tracking rules (``tracking.manage_*``)
+and, with HQ, may run stored reports (``courier.run_report``)."""
+
+
+def resync(apps, schema_editor):
+    from staffing.roles import roles_sync
+
+    roles_sync(apps)

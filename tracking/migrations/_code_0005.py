@@ -1,0 +1,12 @@
+# The code of tracking.migrations.0005_close_left_shipments,
+# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+"""Tracking rows of shipments already recalled, returned, lost or cancelled are closed (from now
+on the shipments service closes them at the transition): the sweeps stop chasing them."""
+
+
+LEFT = ("returning", "returned", "lost", "cancelled")
+
+
+def close(apps, schema_editor):
+    ShipmentTracking = apps.get_model("tracking", "ShipmentTracking")
+    ShipmentTracking.objects.filter(active=True, shipment__state__in=LEFT).update(active=False)
