@@ -73,6 +73,21 @@ def _body(ref: str, n_lines: int = 1) -> str:
     )
 
 
+# FIN-01's quote of the issue's parcel (3.2 kg, 40×30×20 cm, 上海 → 广东, 2,000 yuan declared).
+QUOTE_BODY = json.dumps(
+    {
+        "mode": "road",
+        "origin_province": "上海市",
+        "destination_province": "广东省",
+        "weight_kg": "3.2",
+        "length_cm": "40",
+        "width_cm": "30",
+        "height_cm": "20",
+        "declared_value": "2000",
+    }
+)
+
+
 def _rps(fn, n: int) -> float:
     start = time.perf_counter()
     for i in range(n):
@@ -183,16 +198,23 @@ def _http_ratio(plain_key: str) -> None:
             ref = f"H{next(created)}"
             status, body = server.request("POST", "/api/v1/shipments/", _body(ref), headers)
             assert status == 201, body
+            assert b'"fee_lines":[{' in body, body  # priced in the create (FIN-01)
+
+        def quote(_i):
+            status, body = server.request("POST", "/api/v1/quotes/", QUOTE_BODY, headers)
+            assert status == 200, body
 
         for i in range(10 * server.workers):  # every worker loads its code and connections
             plain(i)
             me(i)
             create(i)
+            quote(i)
         values = rounds(
             {
                 "plain": lambda: rps(plain, HTTP_REQUESTS),
                 "me": lambda: rps(me, HTTP_REQUESTS),
                 "create": lambda: rps(create, HTTP_REQUESTS),
+                "quote": lambda: rps(quote, HTTP_REQUESTS),
             },
             pairs=PAIRS,
         )
@@ -200,23 +222,32 @@ def _http_ratio(plain_key: str) -> None:
     print(
         f"  gunicorn {server.workers} workers, {CLIENTS} clients, {HTTP_REQUESTS} requests per "
         f"measurement, {connection.vendor}: plain DRF {med['plain']:.0f} rps, /me/ "
-        f"{med['me']:.0f} rps, create {med['create']:.0f} rps (medians)"
+        f"{med['me']:.0f} rps, create {med['create']:.0f} rps, quote {med['quote']:.0f} rps "
+        "(medians)"
     )
-    me_plain, create_me = ratios_of(values, "me", "plain"), ratios_of(values, "create", "me")
-    print(ratio_line("api /me/ rps / plain DRF view rps", me_plain, ">=", 0.6))
-    print(ratio_line("api create rps / /me/ rps", create_me, ">=", 0.8))
+    print(ratio_line("me / plain", ratios_of(values, "me", "plain"), ">=", 0.6))
+    print(ratio_line("create / me", ratios_of(values, "create", "me"), ">=", 0.8))
+    # Issue 15: a quote costs at most /me/ plus one query; the queries are counted exactly by
+    # tests/courier/api/test_intake_fee_snapshot.py (and below), the time is this ratio.
+    print(ratio_line("quote / me (reference)", ratios_of(values, "quote", "me"), ">=", 0.0))
 
 
 def run():
+    from decimal import Decimal
+
     from django.contrib.auth import get_user_model
 
     from courier.core.services.apikeys import partner_api_key_create
+    from courier.finance.models import PartnerAccount
     from courier.models import API_SCOPES, Partner
     from courier.shipments.services.orders import order_intake
 
     user_model = get_user_model()
     service = user_model.objects.create(username="bench-partner")
     partner = Partner.objects.create(code="BENCH", name="Bench", service_user=service)
+    # A partner in good standing (FIN-02: its shipments are not held); the seeded default fee
+    # schedule prices every create (FIN-01).
+    PartnerAccount.objects.create(partner=partner, credit_limit=Decimal("1000000000"))
     _row, plain = partner_api_key_create(partner, name="bench", scopes=sorted(API_SCOPES))
     api = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
 
@@ -249,6 +280,19 @@ def run():
         counts.append(len(ctx.captured_queries))
     print(
         f"create queries 20 lines / 1 line: {counts[1]} / {counts[0]} = {counts[1] / counts[0]:.2f}"
+    )
+    queries = {}
+    for name, send in (
+        ("me", lambda: api.get("/api/v1/me/")),
+        ("quote", lambda: api.post("/api/v1/quotes/", QUOTE_BODY, content_type="application/json")),
+    ):
+        send()
+        with CaptureQueriesContext(connection) as ctx:
+            assert send().status_code == 200
+        queries[name] = len(ctx.captured_queries)
+    print(
+        f"quote queries / me queries: {queries['quote']} / {queries['me']}  target me + 1  "
+        f"{'OK' if queries['quote'] <= queries['me'] + 1 else 'MISSED'}"
     )
 
     admin_user = user_model.objects.create_superuser("bench-admin", "b@example.com", "x")

@@ -15,6 +15,7 @@ SQLite the template is a file next to the database, copied the same way.
 
     BENCH_PAIRS=9 ...          more pairs (default 5)
     BENCH_REBUILD=1 ...        rebuild the templates even if they are current
+    BENCH_COPY_SUFFIX=_x ...   name this run's copy ``bench_<label>_<copy>_x`` (shared servers)
 """
 
 import hashlib
@@ -26,6 +27,9 @@ from contextlib import contextmanager
 
 PAIRS = max(5, int(os.environ.get("BENCH_PAIRS", "5")))
 REBUILD = os.environ.get("BENCH_REBUILD") == "1"
+# Appended to the name of a run's throwaway copy, so two people benching at once on one server
+# do not drop each other's copy (``BENCH_COPY_SUFFIX=_alice``).
+COPY_SUFFIX = os.environ.get("BENCH_COPY_SUFFIX", "")
 
 
 def interleaved(
@@ -140,7 +144,7 @@ def seeded_database(label: str, seed: Callable[[], None], version: str = "1", co
         yield from _sqlite_seeded(label, seed, key, copy, original)
         return
     template = f"bench_{label}_{key}"
-    work = f"bench_{label}_{copy}"
+    work = f"bench_{label}_{copy}{COPY_SUFFIX}"
     exists = _pg_exec("SELECT 1 FROM pg_database WHERE datname = %s", [template])
     if REBUILD and exists:
         _use_database(original)

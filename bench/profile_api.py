@@ -1,6 +1,6 @@
 """Profile one partner API request path in-process, as gunicorn calls it (the WSGI application,
 production settings), against the configured database and Redis: a DRF view without
-authentication, ``GET /api/v1/me/`` and ``POST /api/v1/shipments/``.
+authentication, ``GET /api/v1/me/``, ``POST /api/v1/shipments/`` and ``POST /api/v1/quotes/``.
 
 Prints, per path: microseconds per request (best of 3 loops), the database round trips (every
 statement the driver sent, health checks and transaction control included) and the Redis
@@ -41,7 +41,7 @@ import django  # noqa: E402
 django.setup()
 
 REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "300"))
-PATHS = os.environ.get("PROFILE_PATHS", "plain,me,create").split(",")
+PATHS = os.environ.get("PROFILE_PATHS", "plain,me,create,quote").split(",")
 TOP = int(os.environ.get("PROFILE_TOP", "25"))
 
 
@@ -119,15 +119,19 @@ def _environ(method: str, path: str, body: bytes = b"", headers=None) -> dict:
 
 
 def run():
+    from decimal import Decimal
+
     from api_wsgi import application
-    from bench_shipments import _body
+    from bench_shipments import QUOTE_BODY, _body
     from django.contrib.auth import get_user_model
 
     from courier.core.services.apikeys import partner_api_key_create
+    from courier.finance.models import PartnerAccount
     from courier.models import API_SCOPES, Partner
 
     service = get_user_model().objects.create(username="profile-partner")
     partner = Partner.objects.create(code="PROF", name="Profile", service_user=service)
+    PartnerAccount.objects.create(partner=partner, credit_limit=Decimal("1000000000"))
     _row, plain_key = partner_api_key_create(partner, name="p", scopes=sorted(API_SCOPES))
     auth = {"Authorization": f"Bearer {plain_key}", "Content-Type": "application/json"}
     made = iter(range(10**9))
@@ -148,6 +152,7 @@ def run():
         "create": lambda: call(
             "POST", "/api/v1/shipments/", _body(f"P{next(made)}").encode(), auth, want=201
         ),
+        "quote": lambda: call("POST", "/api/v1/quotes/", QUOTE_BODY.encode(), auth),
     }
     counters = Counters()
     counters.install()

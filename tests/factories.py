@@ -46,6 +46,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partner
         django_get_or_create = ["code"]
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"P{n:04d}")
     name = factory.Sequence(lambda n: f"Partner {n}")
@@ -54,3 +55,17 @@ class PartnerFactory(factory.django.DjangoModelFactory):
         username=factory.LazyAttribute(lambda o: f"partner-{o.factory_parent.code}"),
         is_staff=False,
     )
+
+    @factory.post_generation
+    def finance_account(obj, create, extracted, **kwargs):
+        """A partner in good standing (FIN-02): a credit limit of 1,000,000.00, so its new
+        shipments, priced at intake, are not held. ``finance_account=False``: no account (the
+        model's defaults apply at the first shipment: no credit, held); tests of credit terms
+        set their own (``tests.finance.factories.contract``)."""
+        if not create or extracted is False:
+            return
+        from courier.finance.models import PartnerAccount
+
+        PartnerAccount.objects.get_or_create(
+            partner=obj, defaults={"credit_limit": Decimal("1000000.00")}
+        )

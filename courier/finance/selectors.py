@@ -133,3 +133,8 @@ def retention_holds(order_ids: list[int]) -> dict[int, str]:
         .distinct()
     )
     return dict.fromkeys(rows, "open statement dispute")
+
+
+def fee_lines_in_order():
+    """FIN-01: fee lines in the order they were written (a shipment's prefetch of ``fee_lines``)."""
+    return ShipmentFeeLine.objects.order_by("id")

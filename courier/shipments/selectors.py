@@ -11,9 +11,12 @@ def shipments_listing():
 
 
 def shipment_detail_queryset():
-    """Shipments with order and goods lines: two queries per shipment, whatever the lines."""
+    """Shipments with order, goods lines and fee lines: three queries, whatever the lines."""
+    from courier.finance.selectors import fee_lines_in_order
+
     return Shipment.objects.select_related("order").prefetch_related(
-        Prefetch("order__lines", queryset=OrderLine.objects.order_by("id"))
+        Prefetch("order__lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch("fee_lines", queryset=fee_lines_in_order()),
     )
 
 

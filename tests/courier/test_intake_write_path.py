@@ -87,17 +87,21 @@ def test_intake_history_rows_are_the_rows_as_written_with_the_actor():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_intake_on_postgres_is_two_queries_outside_a_transaction(monkeypatch):
-    """SHP-01 (speed): outside a transaction, with the settings row cached, an intake is one
-    query for the primary keys (and the reference look-up) and one multi-statement INSERT of the
-    rows and their history, for any number of lines; the connection is still in autocommit
-    afterwards (the one query was its own transaction: no BEGIN/COMMIT pair was needed). The
-    FIN-01 fee snapshot is only queued (a broker message, no query); the tests run queued tasks
-    eagerly, so the queueing is recorded here instead of run."""
-    queued = []
-    monkeypatch.setattr(
-        "courier.shipments.services.orders.shipment_fees_snapshot_queue", queued.append
-    )
+def test_intake_on_postgres_is_four_queries_outside_a_transaction():
+    """SHP-01, FIN-01, FIN-02 (speed): outside a transaction, with the settings row and the
+    compiled fee schedule cached, an intake is four queries for any number of lines: the
+    schedule in force, the partner's account lock with its exposure, the primary keys (and the
+    reference look-up), and one multi-statement INSERT of the rows, their history and the fee
+    lines (it starts with a savepoint, no round trip of its own), between the BEGIN and COMMIT
+    of its own transaction (the account stays locked until the shipment is written); the
+    connection is in autocommit again afterwards."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    # A transactional test before this one flushed the rows the migrations seeded: the default
+    # fee schedule and its regions again (the seed is idempotent).
+    import_module("courier.migrations.0010_finance_seed").seed(apps, None)
     partner = PartnerFactory()
     user = UserFactory(is_superuser=True)
     intake(partner, user, partner_ref="WARM")
@@ -106,10 +110,12 @@ def test_intake_on_postgres_is_two_queries_outside_a_transaction(monkeypatch):
         with CaptureQueriesContext(connection) as ctx:
             intake(partner, user, n_lines=n, partner_ref=f"N{n}")
         counts.append([q["sql"].split()[0] for q in ctx.captured_queries])
-    assert counts == [["SELECT", "INSERT"], ["SELECT", "INSERT"]]
-    assert len(queued) == 3
+    assert counts == [["BEGIN", "SELECT", "SELECT", "SELECT", "SAVEPOINT", "COMMIT"]] * 2, [
+        q["sql"][:60] for q in ctx.captured_queries
+    ]
     assert connection.get_autocommit() and not connection.in_atomic_block
     assert OrderLine.objects.filter(order__partner_ref="N20").count() == 20
+    assert Shipment.objects.get(order__partner_ref="N20").fee_lines.count() == 1
 
 
 @pytest.mark.django_db

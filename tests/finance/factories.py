@@ -84,7 +84,14 @@ def contract(partner=None, *, whole_yuan=False, start=START, account=None):
         FeeItem.objects.create(
             version=version, code=code, name=code, category=category, method=method, value=value
         )
-    PartnerAccount.objects.update_or_create(partner=partner, defaults=account or {})
+    terms = {  # the model's defaults (no credit, nothing prepaid), then the test's own terms
+        "credit_limit": D("0"),
+        "prepayment_ratio": D("0"),
+        "max_shipment_amount": None,
+        "warn_share": None,
+        **(account or {}),
+    }
+    PartnerAccount.objects.update_or_create(partner=partner, defaults=terms)
     cache_clear()
     return partner, version
 

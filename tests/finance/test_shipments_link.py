@@ -1,5 +1,6 @@
-"""FIN-01/FIN-02 where finance meets the shipments domain: the fee snapshot written after the
-intake commits, the station re-weigh's adjustment line, and printing/dispatch refused while a
+"""FIN-01/FIN-02 where finance meets the shipments domain: the fee snapshot written by the
+intake (or later, by the task, for a shipment not priced then), the station re-weigh's
+adjustment line, and printing/dispatch refused while a
 shipment is held for credit.
 
 Worked example used throughout (checked by hand): the contract's road lane 华东 → 华南,
@@ -49,23 +50,18 @@ def _shipment(partner, **order):
     )
 
 
-def test_intake_queues_the_snapshot_after_commit(monkeypatch, django_capture_on_commit_callbacks):
-    """FIN-01: order intake writes no fee line itself (its fast write path keeps its query
-    count); once it commits, the snapshot task is queued with the shipment's id, and the task
-    writes freight 17.00 (the worked example) with the rule used."""
+def test_intake_writes_the_snapshot_in_its_transaction(monkeypatch):
+    """FIN-01: order intake writes the fee snapshot itself, with the shipment (no task is
+    queued): freight 17.00 (the worked example) with the rule used, by the intake's user."""
     partner, version = contract(account={"credit_limit": D("1000")})
     calls = _queued(monkeypatch)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = intake(partner, **ROAD)
-    assert not ShipmentFeeLine.objects.exists() and calls == []
-    for callback in callbacks:
-        callback()
-    assert calls == [(result.shipment.pk,)]
-    assert snapshot_task(result.shipment.pk) == 1
+    result = intake(partner, **ROAD)
+    assert calls == []
     [line] = ShipmentFeeLine.objects.filter(shipment=result.shipment)
     assert (line.kind, line.amount, line.chargeable_kg) == ("freight", D("17.00"), D("4.000"))
     assert line.version_id == version.pk and line.rule["formula"]
     assert line.created_by == result.order.verified_by
+    assert snapshot_task(result.shipment.pk) == 1  # a re-run returns the lines written
 
 
 def test_snapshot_task_uses_the_schedule_of_the_creation_day_once(monkeypatch):
@@ -107,22 +103,16 @@ def test_snapshot_task_uses_the_schedule_of_the_creation_day_once(monkeypatch):
     assert not ShipmentFeeLine.objects.filter(shipment=cancelled).exists()
 
 
-def test_broker_down_then_the_sweep_queues_the_missed_snapshots(
-    monkeypatch, django_capture_on_commit_callbacks
-):
-    """FIN-01: with the broker down the intake still commits (the failure is logged, not
-    raised); the sweep then queues every recent shipment without lines that is older than the
-    grace period, and none that is priced, cancelled, too new or older than 48 hours."""
+def test_broker_down_then_the_sweep_queues_the_missed_snapshots(monkeypatch):
+    """FIN-01: the sweep queues every recent shipment without lines (one not priced at intake)
+    that is older than the grace period, and none that is priced, cancelled, too new or older
+    than 48 hours; with the broker down it queues nothing and raises nothing."""
     partner, _version = contract(account={"credit_limit": D("1000")})
 
     def down(*a, **kw):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(snapshot_task, "apply_async", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        missed = intake(partner, **ROAD).shipment
-    assert Shipment.objects.filter(pk=missed.pk).exists()
-    priced, cancelled, fresh, old = (_shipment(partner) for _ in range(4))
+    missed, priced, cancelled, fresh, old = (_shipment(partner) for _ in range(5))
     fees.shipment_fees_snapshot_due(priced.pk)
     Shipment.objects.filter(pk=cancelled.pk).update(state="cancelled")
     now = timezone.now()
@@ -130,6 +120,8 @@ def test_broker_down_then_the_sweep_queues_the_missed_snapshots(
         created_at=now - datetime.timedelta(minutes=10)
     )
     Shipment.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(hours=49))
+    monkeypatch.setattr(snapshot_task, "apply_async", down)
+    assert fees.shipment_fees_snapshots_sweep(now=now) == 0
     calls = _queued(monkeypatch)
     assert fees.shipment_fees_snapshots_sweep(now=now) == 1
     assert calls == [(missed.pk,)]

@@ -138,6 +138,9 @@ class PartnerAPIMixin:
     permission_classes = [IsPartnerKey, HasPartnerScope]
     throttle_classes = [PartnerKeyRateThrottle]
     required_scopes: dict = {}
+    # False for a POST that writes nothing (a quote): no request transaction, so no BEGIN and
+    # COMMIT round trips; its Idempotency-Key is still honoured.
+    write_transaction = True
     _idempotency_record = None
     _savepoint_active = False
 
@@ -222,7 +225,11 @@ class PartnerAPIMixin:
                 if replay is not None:
                     raise Replay(replay)
                 self._idempotency_record = record
-        if request.method in _WRITE_METHODS and not transaction.get_connection().in_atomic_block:
+        if (
+            self.write_transaction
+            and request.method in _WRITE_METHODS
+            and not transaction.get_connection().in_atomic_block
+        ):
             self._request_atomic_open()
 
     def handle_exception(self, exc):

@@ -53,6 +53,7 @@ class QuoteView(PartnerAPIView):
     default one), each with the rule and numbers used. Nothing is stored."""
 
     required_scopes = {"post": SCOPE_READ}
+    write_transaction = False  # reads one query's rows, writes nothing
 
     @extend_schema(
         request=QuoteRequestSerializer,

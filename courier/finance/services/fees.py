@@ -1,18 +1,19 @@
 """FIN-01: quotes from the versioned fee schedules, each shipment's fee snapshot, and the
 adjustment line of a re-weigh at the station.
 
-A quote reads ONE row set from the database (the schedule versions in force for the partner and
-the default); the version's regions, lanes, insurance rates and fee items are compiled once per
-process and per version revision (``_compiled``) and kept ``CACHE_SECONDS`` at most.
+A quote reads ONE row set from the database: the schedule versions in force for the partner and
+the default, each with the stamp of the rows its prices come from (``version_in_force``); the
+version's regions, lanes, insurance rates and fee items are compiled once per process and per
+stamp (``compiled_version``), so a committed schedule change is priced from the next request on.
 """
 
 import datetime
+import functools
 import logging
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,16 +24,22 @@ from courier.core.services.outbox import queue_after_commit, task_delay_safely
 from courier.finance import money, rules
 from courier.finance.errors import FinanceConflict, FinanceInvalid
 from courier.finance.models import (
+    FeeItem,
+    FeeLane,
     FeeRegion,
     FeeScheduleVersion,
     FinanceSettings,
+    InsuranceRate,
     ShipmentFeeLine,
 )
 
 logger = logging.getLogger("courier.finance")
 
-CACHE_SECONDS = 30.0
-_cache: dict[tuple[int, int], tuple[float, "Compiled"]] = {}
+# The compiled prices of a version, per process, keyed by what they were compiled from (the
+# version's revision and its "stamp", below): a committed change of any of those rows changes the
+# key, so the very next quote compiles again; nothing is served stale, whatever the age.
+CACHE_MAX = 256
+_cache: dict[tuple, "Compiled"] = {}
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,11 @@ class Compiled:
     insurance: dict[str, dict]  # mode ("" = any) → rate data
     items: dict[str, dict]  # code → item data
     bounds: rules.Bounds
+    credit_warn_share: Decimal  # FIN-02's default, read with the bounds (same stamp)
 
 
 def _compile(version: FeeScheduleVersion) -> Compiled:
+    settings_row = FinanceSettings.current()
     region_of = {}
     for region in FeeRegion.objects.all():
         for province in region.province_list():
@@ -88,19 +97,66 @@ def _compile(version: FeeScheduleVersion) -> Compiled:
         lanes=lanes,
         insurance=insurance,
         items=items,
-        bounds=FinanceSettings.current().bounds(),
+        bounds=settings_row.bounds(),
+        credit_warn_share=settings_row.credit_warn_share,
     )
 
 
+# What a version's compiled prices are read from, besides the version and schedule rows (read
+# live by ``version_in_force``): its lanes, insurance rates and fee items, the regions and the
+# finance settings (bounds). Each is stamped by its history rows (every change through the admin
+# or ``save()`` writes one, in the same transaction): how many, and the newest id. The count
+# catches a change committed after a newer one was seen (ids are taken before commit); the id
+# catches a change after history was pruned.
+_STAMPED_PER_VERSION = (("lanes", FeeLane), ("insurance", InsuranceRate), ("items", FeeItem))
+_STAMPED_GLOBAL = (("regions", FeeRegion), ("settings", FinanceSettings))
+
+
+@functools.cache
+def _stamp_select() -> dict[str, str]:
+    """The stamp's columns as SQL, written once per process: added with ``extra()`` they cost no
+    expression resolution per query (ten ``Subquery`` annotations cost more than the quote)."""
+    qn = connection.ops.quote_name
+    version_id = f"{qn(FeeScheduleVersion._meta.db_table)}.{qn('id')}"
+    out = {}
+    for name, model in _STAMPED_PER_VERSION + _STAMPED_GLOBAL:
+        history = qn(model.history.model._meta.db_table)
+        where = (
+            f" WHERE h.{qn('version_id')} = {version_id}"
+            if (name, model) in _STAMPED_PER_VERSION
+            else ""
+        )
+        out[f"_stamp_{name}_n"] = f"SELECT COUNT(*) FROM {history} h{where}"
+        out[f"_stamp_{name}_max"] = f"SELECT MAX(h.{qn('history_id')}) FROM {history} h{where}"
+    return out
+
+
+def _stamp(version: FeeScheduleVersion) -> tuple:
+    return tuple(getattr(version, k, None) for k in sorted(_stamp_select()))
+
+
 def compiled_version(version: FeeScheduleVersion) -> Compiled:
-    """The version's prices, compiled once per process and revision (CACHE_SECONDS at most)."""
-    key = (version.pk, version.revision)
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    compiled = _compile(version)
-    _cache[key] = (now + CACHE_SECONDS, compiled)
+    """The version's prices, compiled once per process for each state of the rows they are read
+    from (``version_in_force`` reads the version's stamp with it, so a hit costs no query)."""
+    if not hasattr(version, "_stamp_lanes_n"):  # not read by version_in_force: stamp it now
+        version = version_in_force_query().get(pk=version.pk)
+    key = (
+        version.pk,
+        version.revision,
+        version.effective_from,
+        version.light_step_kg,
+        version.heavy_from_kg,
+        version.heavy_step_kg,
+        version.schedule.code,
+        version.schedule.whole_yuan,
+        _stamp(version),
+    )
+    compiled = _cache.get(key)
+    if compiled is None:
+        compiled = _compile(version)
+        if len(_cache) >= CACHE_MAX:
+            _cache.clear()
+        _cache[key] = compiled
     return compiled
 
 
@@ -108,10 +164,15 @@ def cache_clear() -> None:
     _cache.clear()
 
 
+def version_in_force_query():
+    return FeeScheduleVersion.objects.select_related("schedule").extra(select=_stamp_select())
+
+
 def version_in_force(partner, day: datetime.date) -> FeeScheduleVersion:
-    """The partner's own schedule version covering ``day``, else the default one (one query)."""
+    """The partner's own schedule version covering ``day``, else the default one, with the
+    stamp of what its prices are compiled from (one query)."""
     candidates = list(
-        FeeScheduleVersion.objects.select_related("schedule")
+        version_in_force_query()
         .filter(Q(schedule__partner=partner) | Q(schedule__partner__isnull=True))
         .filter(effective_from__lte=day)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
@@ -145,6 +206,7 @@ class Quote:
     schedule_code: str
     chargeable_kg: Decimal
     lines: list[QuoteLine] = field(default_factory=list)
+    credit_warn_share: Decimal | None = None  # the finance settings' (FIN-02), for the intake
 
     @property
     def total(self) -> Decimal:
@@ -225,6 +287,7 @@ def quote_compute(compiled: Compiled, data: dict) -> Quote:
     )
     fr = rules.freight(chargeable, rate, compiled.steps, whole_yuan=whole)
     quote = Quote(compiled.version_id, compiled.schedule_code, chargeable)
+    quote.credit_warn_share = compiled.credit_warn_share
     freight_rule = {
         "rule": "FIN-01 freight",
         "lane_id": lane["lane_id"],
@@ -334,9 +397,8 @@ def fee_quote(partner, data: dict, *, on: datetime.date | None = None) -> Quote:
 # --- the shipment's snapshot -----------------------------------------------------------------
 
 
-def shipment_quote_data(shipment, **extra) -> dict:
-    """The quote input of a shipment's order (waybill facts; volume from the order's m³)."""
-    order = shipment.order
+def order_quote_data(order, **extra) -> dict:
+    """The quote input of an order (waybill facts; volume from the order's m³)."""
     return {
         "mode": order.transport_mode,
         "origin_province": order.sender_province,
@@ -345,6 +407,77 @@ def shipment_quote_data(shipment, **extra) -> dict:
         "volume_cm3": money.to_decimal(order.volume_m3) * Decimal(1_000_000),
         **extra,
     }
+
+
+def shipment_quote_data(shipment, **extra) -> dict:
+    """The quote input of a shipment's order."""
+    return order_quote_data(shipment.order, **extra)
+
+
+def _fee_lines(quote: Quote, partner_id: int, *, user, now) -> list[ShipmentFeeLine]:
+    return [
+        ShipmentFeeLine(
+            partner_id=partner_id,
+            version_id=quote.version_id,
+            kind=line.kind,
+            code=line.code,
+            description=str(line.description)[:200],
+            amount=line.amount,
+            chargeable_kg=line.chargeable_kg,
+            rule=line.rule,
+            created_by=user,
+            created_at=now,
+        )
+        for line in quote.lines
+    ]
+
+
+@dataclass
+class NewShipmentFees:
+    """A new shipment's fee snapshot, priced before the shipment is written (``lines`` unsaved,
+    without their shipment), and FIN-02's decision on it; or why it could not be priced."""
+
+    lines: list[ShipmentFeeLine]
+    total: Decimal = Decimal("0.00")
+    decision: rules.CreditDecision | None = None
+    exposure: Decimal | None = None
+    problem: str = ""
+
+
+def shipment_fees_price_new(partner, order, *, user) -> NewShipmentFees:
+    """FIN-01/FIN-02 at intake, in the intake's transaction and before its write: the fee lines
+    of the order's parcel under the schedule in force today (the declared value insured), and
+    the credit decision on their total, with the partner's account locked until the intake
+    commits. The caller writes the lines with the shipment (``lines[i].shipment = shipment``)
+    and then calls ``shipment_fees_new_record``. A parcel that cannot be priced (no schedule, a
+    province in no region, no lane) does not stop the intake: ``problem`` says why, finance is
+    told, and the sweep prices it once the schedule allows."""
+    from courier.finance.services.ledger import credit_decide_new
+
+    try:
+        quote = fee_quote(partner, order_quote_data(order, declared_value=order.declared_value))
+    except FinanceInvalid as exc:
+        return NewShipmentFees([], problem="; ".join(str(m) for m in exc.messages))
+    lines = _fee_lines(quote, partner.pk, user=user, now=timezone.now())
+    decision, exposure = credit_decide_new(partner, quote.total, warn_share=quote.credit_warn_share)
+    return NewShipmentFees(lines, quote.total, decision, exposure)
+
+
+def shipment_fees_new_record(shipment, fees: NewShipmentFees, *, user) -> None:
+    """After the intake wrote the shipment and its lines (same transaction): FIN-02's hold or
+    warning, or finance told that the shipment could not be priced."""
+    from courier.finance.services.ledger import credit_decision_record, users_with_role
+
+    if fees.decision is not None:
+        credit_decision_record(shipment, fees.decision, fees.total, fees.exposure, user=user)
+        return
+    logger.warning("shipment %s cannot be priced: %s", shipment.pk, fees.problem)
+    notification_send(
+        users_with_role("finance"),
+        _("Shipment %(w)s has no fee snapshot") % {"w": shipment.waybill_number},
+        fees.problem,
+        dedupe_key=f"finance-unpriced-{shipment.pk}",
+    )
 
 
 def shipment_fees_snapshot(shipment, *, user, declared_value=None, extras=(), on=None):
@@ -363,37 +496,21 @@ def shipment_fees_snapshot(shipment, *, user, declared_value=None, extras=(), on
             declared_value = locked.order.declared_value
         data = shipment_quote_data(locked, declared_value=declared_value, extras=list(extras))
         quote = fee_quote(locked.partner, data, on=on)
-        now = timezone.now()
-        lines = [
-            ShipmentFeeLine(
-                shipment=locked,
-                partner_id=locked.partner_id,
-                version_id=quote.version_id,
-                kind=line.kind,
-                code=line.code,
-                description=str(line.description)[:200],
-                amount=line.amount,
-                chargeable_kg=line.chargeable_kg,
-                rule=line.rule,
-                created_by=user,
-                created_at=now,
-            )
-            for line in quote.lines
-        ]
+        lines = _fee_lines(quote, locked.partner_id, user=user, now=timezone.now())
+        for line in lines:
+            line.shipment = locked
         ShipmentFeeLine.objects.bulk_create(lines)
         shipment_credit_check(locked, quote.total, user=user)
         return lines
 
 
-# The snapshot of a new shipment is written AFTER the intake commits, by the outbox pattern:
-# ``order_intake`` (the fast write path, one round trip on PostgreSQL, exact query counts under
-# test, API create ≥ 0.5 × GET /me/ per second) only queues ``shipment_fees_snapshot_queue``,
-# which costs no query. Pricing inline would add the schedule look-up, the compiled-version
-# reads on a cache miss, the snapshot INSERT and the credit check's account lock and two sums
-# (about 7 queries) to every create. The task snapshots with the schedule in force on the day
-# the shipment was CREATED (never the day the worker runs), once per shipment (the shipment's
-# row lock and the lines already written make a re-run return them); the sweeper
-# ``shipment_fees_snapshots_sweep`` takes any shipment the broker or a worker missed.
+# A new shipment's snapshot is written by its intake, in the intake's transaction and with the
+# same INSERT batch as the shipment (``shipment_fees_price_new``), so the create's answer shows
+# its fee lines. A shipment that could not be priced then (no schedule in force, a province in
+# no region) is priced later by the task, with the schedule in force on the day the shipment was
+# CREATED (never the day the worker runs), once per shipment (the shipment's row lock and the
+# lines already written make a re-run return them); the sweeper
+# ``shipment_fees_snapshots_sweep`` queues every recent shipment still without lines.
 SNAPSHOT_SWEEP_HOURS = 48  # a shipment older than this without lines is left to finance
 SNAPSHOT_SWEEP_GRACE_SECONDS = 120  # the task normally runs within a second of the commit
 SNAPSHOT_SWEEP_BATCH = 500

@@ -5,10 +5,11 @@ Every write locks the partner's finance account row first (``account_lock``), so
 for one partner are serialised and the balance each one sees is the committed one.
 """
 
+import functools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,8 +56,13 @@ def account_for(partner) -> PartnerAccount:
 
 
 def account_lock(partner) -> PartnerAccount:
-    account_for(partner)
-    return PartnerAccount.objects.select_for_update().get(partner=partner)
+    """The partner's account row, locked until the transaction ends (created first if none)."""
+    rows = list(PartnerAccount.objects.select_for_update().filter(partner=partner).order_by()[:1])
+    locked = rows[0] if rows else None
+    if locked is None:
+        account_for(partner)
+        locked = PartnerAccount.objects.select_for_update().get(partner=partner)
+    return locked
 
 
 # --- reads used by the writes ----------------------------------------------------------------
@@ -68,14 +74,16 @@ def partner_balance(partner) -> Decimal:
     return (value or money.ZERO).quantize(money.FEN)
 
 
+def _unbilled(partner_id: int):
+    return ShipmentFeeLine.objects.filter(partner_id=partner_id).filter(
+        Q(statement__isnull=True) | Q(statement__state__in=UNBILLED_STATES)
+    )
+
+
 def partner_unbilled(partner) -> Decimal:
     """Fees of the partner's shipments not yet charged on the ledger (no statement, or one not
     confirmed yet)."""
-    value = (
-        ShipmentFeeLine.objects.filter(partner=partner)
-        .filter(Q(statement__isnull=True) | Q(statement__state__in=UNBILLED_STATES))
-        .aggregate(s=Sum("amount"))["s"]
-    )
+    value = _unbilled(partner.pk).aggregate(s=Sum("amount"))["s"]
     return (value or money.ZERO).quantize(money.FEN)
 
 
@@ -241,40 +249,141 @@ def ledger_reverse(entry: LedgerEntry, *, user, reason: str) -> LedgerEntry:
 
 
 def shipment_credit_check(shipment, amount, *, user) -> rules.CreditDecision:
-    """FIN-02: called with a new shipment's fees (from its snapshot). Over the partner's terms
-    it is held until finance releases it; near the limit finance is warned."""
+    """FIN-02: called with a shipment's fees once its snapshot is written (a shipment priced
+    after its intake: the station, the sweep). Over the partner's terms it is held until finance
+    releases it; near the limit finance is warned."""
     partner = shipment.partner
     with transaction.atomic():
         account = account_lock(partner)
-        # The new shipment's lines are already written: exposure before it excludes them.
+        # The shipment's lines are already written: exposure before it excludes them.
         exposure = partner_exposure(partner) - money.to_decimal(amount)
         decision = rules.credit_decision(exposure, amount, credit_terms(account))
-        if decision.hold:
-            hold = CreditHold(
-                shipment=shipment,
-                partner=partner,
-                amount=amount,
-                exposure=exposure,
-                reasons=list(decision.reasons),
-            )
-            hold._history_user = user
-            hold.save()
-            notification_send(
-                users_with_role("finance"),
-                _("Shipment %(w)s held: credit terms of %(p)s")
-                % {"w": shipment.waybill_number, "p": partner.code},
-                ", ".join(decision.reasons),
-                dedupe_key=f"finance-hold-{shipment.pk}",
-            )
-        elif decision.warn:
-            notification_send(
-                users_with_role("finance"),
-                _("%(p)s is near its credit limit") % {"p": partner.code},
-                _("Exposure %(e)s of a limit of %(l)s.")
-                % {"e": decision.exposure_after, "l": account.credit_limit},
-                dedupe_key=f"finance-warn-{partner.pk}-{timezone.localdate().isoformat()}",
-            )
+        credit_decision_record(shipment, decision, amount, exposure, user=user)
         return decision
+
+
+def credit_decide_new(partner, amount, *, warn_share=None) -> tuple[rules.CreditDecision, Decimal]:
+    """FIN-02 for a shipment being taken in: ``(decision, exposure before it)`` for fees of
+    ``amount``. Call it in the intake's transaction, before the shipment is written: the
+    partner's account row stays locked until that transaction ends, so two intakes of one
+    partner are checked one after the other and never both pass the limit. Writes nothing;
+    ``credit_decision_record`` records the outcome once the shipment exists. ``warn_share``: the
+    finance settings' share, when the caller has it at hand (else it is read)."""
+    position = _credit_position_locked(partner)
+    if position is None:  # no account yet (its first shipment): create it, then lock it
+        account = account_lock(partner)
+        terms = (
+            account.credit_limit,
+            account.prepayment_ratio,
+            account.max_shipment_amount,
+            account.warn_share,
+        )
+        exposure = partner_exposure(partner)
+    else:
+        terms, exposure = position
+    limit, ratio, max_amount, warn = terms
+    if warn is None:
+        warn = warn_share if warn_share is not None else FinanceSettings.current().credit_warn_share
+    decision = rules.credit_decision(
+        exposure, amount, rules.CreditTerms(limit, ratio, max_amount, warn)
+    )
+    return decision, exposure
+
+
+_TERMS = ("credit_limit", "prepayment_ratio", "max_shipment_amount", "warn_share")
+
+
+_ANY_PARTNER = -(2**62)  # stands for the partner's id in the statement built once
+
+
+@functools.cache
+def _credit_position_sql() -> tuple[str, list]:
+    """PostgreSQL: the account's lock, then its exposure, as one round trip; the SQL is built by
+    the ORM once per process (``_ANY_PARTNER`` marks the partner's id among the parameters)."""
+
+    locked = (
+        PartnerAccount.objects.select_for_update()
+        .filter(partner_id=_ANY_PARTNER)
+        .order_by()
+        .values_list(*_TERMS)[:1]
+    )
+    lock_sql, lock_params = locked.query.sql_with_params()
+    balance_sql, balance_params = (
+        LedgerEntry.objects.filter(partner_id=_ANY_PARTNER)
+        .order_by()
+        .values("amount")
+        .query.sql_with_params()
+    )
+    unbilled_sql, unbilled_params = (
+        _unbilled(_ANY_PARTNER).order_by().values("amount").query.sql_with_params()
+    )
+    sql = (
+        f"{lock_sql};\nSELECT (SELECT SUM(b.amount) FROM ({balance_sql}) b), "
+        f"(SELECT SUM(u.amount) FROM ({unbilled_sql}) u)"
+    )
+    return sql, [*lock_params, *balance_params, *unbilled_params]
+
+
+def _credit_position_locked(partner):
+    """``(terms, exposure)`` with the partner's account row locked, or None without an account.
+    On PostgreSQL one round trip: the lock, then (a statement of its own, so its snapshot is
+    taken once the lock is held) the ledger balance and the unbilled fees."""
+    if connection.vendor != "postgresql":
+        rows = list(
+            PartnerAccount.objects.select_for_update()
+            .filter(partner=partner)
+            .order_by()
+            .values_list(*_TERMS)[:1]
+        )
+        if not rows:
+            return None
+        return rows[0], partner_exposure(partner)
+    sql, params = _credit_position_sql()
+    params = [partner.pk if p == _ANY_PARTNER else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        cursor.nextset()
+        balance, unbilled = cursor.fetchone()
+    if row is None:
+        return None
+    exposure = (balance or money.ZERO).quantize(money.FEN) + (unbilled or money.ZERO).quantize(
+        money.FEN
+    )
+    return row, exposure
+
+
+def credit_decision_record(shipment, decision, amount, exposure, *, user) -> None:
+    """FIN-02: a held shipment gets its hold (finance is told); near the limit finance is
+    warned. Nothing is written for a shipment within its partner's terms."""
+    if decision.hold:
+        partner = shipment.partner
+        hold = CreditHold(
+            shipment=shipment,
+            partner=partner,
+            amount=amount,
+            exposure=exposure,
+            reasons=list(decision.reasons),
+        )
+        hold._history_user = user
+        hold.save()
+        notification_send(
+            users_with_role("finance"),
+            _("Shipment %(w)s held: credit terms of %(p)s")
+            % {"w": shipment.waybill_number, "p": partner.code},
+            ", ".join(decision.reasons),
+            dedupe_key=f"finance-hold-{shipment.pk}",
+        )
+    elif decision.warn:
+        partner = shipment.partner
+        account = account_for(partner)
+        notification_send(
+            users_with_role("finance"),
+            _("%(p)s is near its credit limit") % {"p": partner.code},
+            _("Exposure %(e)s of a limit of %(l)s.")
+            % {"e": decision.exposure_after, "l": account.credit_limit},
+            dedupe_key=f"finance-warn-{partner.pk}-{timezone.localdate().isoformat()}",
+        )
 
 
 def credit_hold_active(shipment) -> bool:

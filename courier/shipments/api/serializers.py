@@ -169,11 +169,26 @@ class ShipmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FeeLineOutSerializer(serializers.Serializer):
+    """FIN-01: one line of the shipment's fee snapshot, written when it was created (and any
+    adjustment since, e.g. a re-weigh at the station)."""
+
+    kind = serializers.CharField(
+        help_text="freight, insurance, agency, other, surcharge or adjustment."
+    )
+    code = serializers.CharField()
+    description = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    chargeable_kg = serializers.DecimalField(max_digits=10, decimal_places=3, allow_null=True)
+    rule = serializers.JSONField(help_text="The rule and numbers this line was computed with.")
+
+
 class ShipmentDetailSerializer(ShipmentSerializer):
     lines = LineOutSerializer(source="order.lines", many=True, read_only=True)
+    fee_lines = FeeLineOutSerializer(many=True, read_only=True)
 
     class Meta(ShipmentSerializer.Meta):
-        fields = [*ShipmentSerializer.Meta.fields, "lines"]
+        fields = [*ShipmentSerializer.Meta.fields, "lines", "fee_lines"]
         read_only_fields = fields
 
 

@@ -14,7 +14,7 @@ from courier.core.fastwrite import (
     rows_create_with_history,
     rows_pks_allocate,
 )
-from courier.finance.services.fees import shipment_fees_snapshot_queue
+from courier.finance.services.fees import shipment_fees_new_record, shipment_fees_price_new
 from courier.shipments import rules
 from courier.shipments.models import DispatchSettings, Order, OrderException, OrderLine, Shipment
 from courier.shipments.services.shipments import (
@@ -201,13 +201,37 @@ def order_intake(
     _verification_mark(order, problems, user=user)
     order._history_user = user
     exceptions = [OrderException(order=order, kind=k, detail=d[:500]) for k, d in problems]
+    # FIN-01/FIN-02: priced and credit-checked in the intake's own transaction (the partner's
+    # account stays locked until it commits); the fee lines go in with the shipment's write.
+    # No savepoint: inside the API's request transaction this opens nothing.
+    with transaction.atomic(savepoint=False):
+        fees = shipment_fees_price_new(partner, order, user=user)
+        intake = _intake_write(
+            partner,
+            ref,
+            order,
+            built,
+            exceptions,
+            fees,
+            user=user,
+            cod_amount=cod_amount,
+            dedicated_agent=dedicated_agent,
+        )
+        if intake.created:
+            shipment_fees_new_record(intake.shipment, fees, user=user)
+    return intake
+
+
+def _intake_write(
+    partner, ref, order, built, exceptions, fees, *, user, cod_amount, dedicated_agent
+) -> Intake:
     # One write for the whole order (see courier.core.fastwrite); a (very rare) waybill number
     # collision fails it as a whole and it is tried again with a fresh number.
     for attempt in range(WAYBILL_ATTEMPTS):
         shipment = shipment_build(
             order, user=user, cod_amount=cod_amount, dedicated_agent=dedicated_agent
         )
-        groups = [[order], built, exceptions, [shipment]]
+        groups = [[order], built, exceptions, [shipment], fees.lines]
         # A replay of the reference is found in the same round trip that allocates the keys, so
         # it never reaches the INSERT (whose failure would log the order's personal data).
         if rows_pks_allocate(groups, lookup=_same_reference(partner, ref)):
@@ -217,6 +241,8 @@ def order_intake(
         try:
             for child in (*built, *exceptions):
                 child.order = order
+            for line in fees.lines:
+                line.shipment = shipment
             rows_create_with_history(groups, user=user)
             break
         except IntegrityError:
@@ -227,18 +253,12 @@ def order_intake(
                 return Intake(existing.order, existing, False)
             if attempt + 1 == WAYBILL_ATTEMPTS:
                 raise
-            for obj in (order, *built, *exceptions):  # not written: insert them again
+            for obj in (order, *built, *exceptions, *fees.lines):  # not written: insert again
                 obj.pk = None
                 obj._state.adding = True
-    # Answering the create then reads nothing back (lines are listed by pk).
+    # Answering the create then reads nothing back (lines and fee lines are listed by pk).
     prefetched_cache_set(order, "lines", sorted(built, key=lambda line: line.pk))
-    # FIN-01: the fee snapshot (and FIN-02's credit check) is written after commit by a task,
-    # not here: pricing inline would add about 7 queries (schedule in force, the snapshot's
-    # INSERT, the credit check's account lock and sums) to this one-round-trip write path and
-    # its exact query counts. Queueing costs no query; the task prices with the schedule in
-    # force on the creation day, once per shipment, and a sweep retries what the broker missed.
-    # Printing and pick-up ask finance whether the shipment is held (shipments._apply).
-    shipment_fees_snapshot_queue(shipment.pk)
+    prefetched_cache_set(shipment, "fee_lines", sorted(fees.lines, key=lambda line: line.pk))
     return Intake(order, shipment, True)
 
 

@@ -121,11 +121,14 @@ def test_create_query_count_is_constant(key_client, django_assert_num_queries):
 
 # Nothing is read back, and the settings row is cached. The test's outer transaction makes the
 # view run in a savepoint: 2 statements (a production request has none). On SQLite the write
-# takes a savepoint pair too (2). PostgreSQL: key; primary keys for order, lines and waybill with
-# the look-up of the reference; one multi-statement INSERT of the rows and their history that
-# starts with its own savepoint (no round trip of its own). SQLite (in-process, no round trips to
-# save): key; reference look-up; order + history; lines + history; waybill + history.
-EXPECTED_CREATE_QUERIES = {"postgresql": 2 + 3, "sqlite": 4 + 8}
+# takes a savepoint pair too (2). PostgreSQL: key; the fee schedule in force with its stamp
+# (FIN-01, compiled prices cached); the partner's account locked with, in the same round trip,
+# its ledger balance and unbilled fees (FIN-02); primary keys for order, lines, waybill and fee
+# lines with the look-up of the reference; one multi-statement INSERT of the rows, their history
+# and the fee lines that starts with its own savepoint (no round trip of its own). SQLite
+# (in-process, no round trips to save): key; schedule; account; balance; unbilled; reference
+# look-up; order + history; lines + history; waybill + history; fee lines.
+EXPECTED_CREATE_QUERIES = {"postgresql": 2 + 5, "sqlite": 4 + 13}
 
 
 def test_create_writes_each_row_and_its_history_once_and_answers_like_detail(key_client):
