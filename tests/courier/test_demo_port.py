@@ -24,7 +24,7 @@ import pytest
 pytestmark = pytest.mark.realworker
 
 ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 300  # migrate (~2 min) + seed_demo on a fresh SQLite file, web, worker, beat
+STARTUP_SECONDS = 180  # issue 17: migrate (squashed, ~20 s) + seed_demo, web, worker, beat
 STOP_SECONDS = 20  # honcho gives its processes 5 s after SIGTERM before it kills them
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 BANNER_HEALTH = re.compile(r"^\s*Health:\s+(http://127\.0\.0\.1:(\d+)/healthz)\s*$")

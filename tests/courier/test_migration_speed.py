@@ -19,7 +19,8 @@ def project_state() -> ProjectState:
 
 
 def test_rendering_the_migration_state_connects_no_receiver():
-    """Rendering every historical model of the project adds no ``class_prepared`` receiver."""
+    """PLT-13: rendering every historical model of the project adds no ``class_prepared``
+    receiver."""
     state = project_state()
     before = len(class_prepared.receivers)
     assert len(state.apps.get_models()) > 100
@@ -27,7 +28,7 @@ def test_rendering_the_migration_state_connects_no_receiver():
 
 
 def test_create_model_renders_the_new_model_only():
-    """Issue 17: a ``CreateModel`` pointing at the user model renders one class, not every model
+    """PLT-13: a ``CreateModel`` pointing at the user model renders one class, not every model
     related to the user model; the user model still sees the new model as a reverse relation."""
     state = project_state()
     rendered = {id(m) for m in state.apps.get_models(include_auto_created=True)}
@@ -49,7 +50,7 @@ def test_create_model_renders_the_new_model_only():
 
 
 def test_a_state_registry_leaves_the_project_registry_cache_alone():
-    """Issue 17: changing a migration state's registry does not empty the project registry's
+    """PLT-13: changing a migration state's registry does not empty the project registry's
     ``get_models`` cache (``functools.cache`` is one cache for every registry)."""
     global_apps.get_models()
     hits = global_apps.get_models.cache_info().hits
@@ -66,7 +67,7 @@ def test_a_state_registry_leaves_the_project_registry_cache_alone():
 
 
 def test_state_classes_skip_only_receivers_that_ignore_them():
-    """Issue 17: a receiver connected for any sender still hears about a migration state's
+    """PLT-13: a receiver connected for any sender still hears about a migration state's
     classes; simple-history's and django-fsm's do not run for them."""
     heard = []
 

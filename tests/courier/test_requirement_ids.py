@@ -47,12 +47,6 @@ WITHOUT_ID_BY_FILE = {
         "test_prefetched_cache_set_answers_without_a_query",
         "test_simple_history_descriptor_has_the_shape_relied_on",
     ),
-    "tests/courier/test_migration_speed.py": (
-        "test_a_state_registry_leaves_the_project_registry_cache_alone",
-        "test_create_model_renders_the_new_model_only",
-        "test_rendering_the_migration_state_connects_no_receiver",
-        "test_state_classes_skip_only_receivers_that_ignore_them",
-    ),
     "tests/courier/test_reports.py": (
         "test_a_run_stores_its_rows_file_and_checksum_exactly",
         "test_a_tampered_file_is_refused_on_reading",
