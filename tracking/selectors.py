@@ -15,6 +15,7 @@ from staffing import selectors as staffing_selectors
 from tracking import rules
 from tracking.models import (
     AnyTrackingEvent,
+    ArchivedTrackingEvent,
     ContactLog,
     EventRetention,
     FollowUpTask,
@@ -84,15 +85,28 @@ def tracked_ids(shipment_ids) -> list[int]:
 
 
 def known_event_ids(partner, event_ids):
-    """Which of these partner event ids are stored already (duplicates), through the partial
-    unique index ``trk_event_partner_event_id``: the query repeats the index's condition
-    (``partner_event_id <> ''``), since PostgreSQL proves it from an ``IN`` list of at most 100
-    values only, and a batch of 500 would otherwise scan the whole table."""
-    return (
-        TrackingEvent.objects.filter(partner=partner, partner_event_id__in=many(event_ids))
+    """Which of these partner event ids are stored already (duplicates), live or archived: one
+    ``UNION ALL`` query, each side through its partial unique index (``trk_event_partner_event_id``
+    on the live table, ``trk_archive_partner_event_id`` on the archive), so an event re-sent
+    after the nightly archival moved its original is still a duplicate. Each side repeats its
+    index's condition (``partner_event_id <> ''``), since PostgreSQL proves it from an ``IN``
+    list of at most 100 values only, and a batch of 500 would otherwise scan the whole table.
+    The caller holds the batch's tracking rows' locks, which the archival takes too: a move
+    that committed before is seen here (READ COMMITTED reads each statement afresh)."""
+    wanted = many(event_ids)
+    live = (
+        TrackingEvent.objects.filter(partner=partner, partner_event_id__in=wanted)
         .exclude(partner_event_id="")
+        .order_by()
         .values_list("partner_event_id", flat=True)
     )
+    archived = (
+        ArchivedTrackingEvent.objects.filter(partner=partner, partner_event_id__in=wanted)
+        .exclude(partner_event_id="")
+        .order_by()
+        .values_list("partner_event_id", flat=True)
+    )
+    return live.union(archived, all=True)
 
 
 def event_ids_by_seq(keys: list[tuple[int, int]]) -> dict[tuple[int, int], int]:

@@ -225,3 +225,18 @@ def test_duplicate_check_of_a_full_batch_uses_the_partial_index(partner):
         cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: cost says seq scan
         plan = known_event_ids(partner, [f"E{i}" for i in range(500)]).explain()
     assert "trk_event_partner_event_id" in plan
+
+
+@pytest.mark.postgres
+def test_duplicate_check_reads_the_archive_through_its_index(partner):
+    """Speed (issue 19): the duplicate check's archive side reads the partial unique index
+    trk_archive_partner_event_id, in the same one query as the live side."""
+    from django.db import connection
+
+    from tracking.selectors import known_event_ids
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = known_event_ids(partner, [f"E{i}" for i in range(500)]).explain()
+    assert "trk_event_partner_event_id" in plan
+    assert "trk_archive_partner_event_id" in plan
