@@ -500,6 +500,7 @@ def _events_apply(
                 source_event=event.model(),
                 now=now,
                 assigner=assigner,
+                rules_row=rules_row,
             )
 
 

@@ -70,13 +70,15 @@ def follow_up_open(
     note: str = "",
     now: dt.datetime | None = None,
     assigner: Assigner | None = None,
+    rules_row=None,
 ) -> FollowUpTask | None:
     """Open a call for ``shipment`` (TRK-04): due by the morning/afternoon rule, assigned round
-    robin to an agent on shift. None when one is already open for that shipment and reason."""
+    robin to an agent on shift. None when one is already open for that shipment and reason.
+    ``rules_row``: the policy, when the caller (a batch) has read it already."""
     if reason not in Reason.values:
         raise InvalidInput({"reason": _("Unknown follow-up reason.")})
     now = now or timezone.now()
-    rules_row = policy()
+    rules_row = rules_row or policy()
     assigner = assigner or Assigner(rules_row.followup_department_id, now)
     due = rules.follow_up_due_at(
         timezone.localtime(now),
