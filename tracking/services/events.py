@@ -30,7 +30,7 @@ from tracking.models.archive import ANY_EVENT_COLUMNS
 from tracking.services.common import feed_user, policy, users_in_role
 from tracking.services.work import (
     Assigner,
-    chases_close_delivered,
+    chases_close_delivered_many,
     follow_up_open,
     follow_ups_close_left,
 )
@@ -485,9 +485,10 @@ def _events_apply(
         reasons_of[event.shipment_id] = reasons
     _projection_save(list(tracking.values()))
     assigner = None
+    delivered = [e.shipment_id for e in heavy if e.status == rules.DELIVERED]
+    if delivered:  # one query for all (their open chases and re-delivery calls close)
+        chases_close_delivered_many(delivered, user=user, now=now)
     for event in heavy:
-        if event.status == rules.DELIVERED:
-            chases_close_delivered(event.shipment, user=user, now=now)
         _exception_follow(event, user=user)
         reasons = reasons_of.get(event.shipment_id, [])
         if reasons:  # a sandbox partner's test data makes no work for staff (none computed)

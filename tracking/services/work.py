@@ -293,10 +293,22 @@ def chase_reply_record(
 
 def chases_close_delivered(shipment, *, user, now=None) -> int:
     """A delivery closes the shipment's open chase (and re-delivery) calls."""
+    return chases_close_delivered_many([shipment.pk], user=user, now=now)
+
+
+def chases_close_delivered_many(shipment_ids, *, user, now=None) -> int:
+    """``chases_close_delivered`` for the shipments a batch of events delivered: one query
+    (their open chase and re-delivery calls, locked in id order), then each call found."""
     now = now or timezone.now()
     closed = 0
-    tasks = FollowUpTask.objects.select_for_update().filter(
-        shipment=shipment, state="open", reason__in=[rules.CHASE, rules.REDELIVERY]
+    tasks = (
+        FollowUpTask.objects.select_for_update()
+        .filter(
+            shipment_id__in=list(shipment_ids),
+            state="open",
+            reason__in=[rules.CHASE, rules.REDELIVERY],
+        )
+        .order_by("pk")
     )
     for task in tasks:
         task.complete()
