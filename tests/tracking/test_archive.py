@@ -164,7 +164,7 @@ def test_recalled_returned_or_lost_shipment_leaves_tracking(make_shipment, steps
 
 
 def test_event_resent_after_its_original_was_archived_is_a_duplicate(make_shipment):
-    """TRK-02 item 2 (repeats are harmless) with item 11: after the nightly archival moved a
+    """TRK-02, PLT-14: repeats are harmless after archival too. After the nightly archival moved a
     delivered shipment's 3 events, the partner re-sends the same 3 event ids and a new one in
     one batch: the 3 are "duplicate" (nothing stored, the sequence stays at 3, the archived
     mark stays, no webhook for them), the new one "accepted" as seq 4; the batch's queries are
@@ -224,7 +224,7 @@ def test_event_resent_after_its_original_was_archived_is_a_duplicate(make_shipme
 
 
 def test_archive_refuses_a_second_copy_of_a_partners_event_id(make_shipment):
-    """TRK-02 item 11: the archive's (partner, partner_event_id) index is unique (staff events,
+    """TRK-02, PLT-14: the archive's (partner, partner_event_id) index is unique (staff events,
     with no partner event id, may repeat the empty one)."""
     from django.db import IntegrityError, transaction
 

@@ -229,7 +229,7 @@ def test_duplicate_check_of_a_full_batch_uses_the_partial_index(partner):
 
 @pytest.mark.postgres
 def test_duplicate_check_reads_the_archive_through_its_index(partner):
-    """Speed (issue 19): the duplicate check's archive side reads the partial unique index
+    """TRK-02, PLT-14 (speed): the duplicate check's archive side reads the partial unique index
     trk_archive_partner_event_id, in the same one query as the live side."""
     from django.db import connection
 
