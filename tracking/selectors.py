@@ -2,11 +2,12 @@
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -16,11 +17,13 @@ from staffing import selectors as staffing_selectors
 from tracking import rules
 from tracking.models import (
     AnyTrackingEvent,
+    ArchivedTrackingEvent,
     ContactLog,
     EventRetention,
     FollowUpTask,
     ShipmentTracking,
     TrackingEvent,
+    TrackingPolicy,
 )
 
 # Shipment states in which a parcel is on its way (a tracking row is kept for them).
@@ -86,15 +89,28 @@ def tracked_ids(shipment_ids) -> list[int]:
 
 
 def known_event_ids(partner, event_ids):
-    """Which of these partner event ids are stored already (duplicates), through the partial
-    unique index ``trk_event_partner_event_id``: the query repeats the index's condition
-    (``partner_event_id <> ''``), since PostgreSQL proves it from an ``IN`` list of at most 100
-    values only, and a batch of 500 would otherwise scan the whole table."""
-    return (
-        TrackingEvent.objects.filter(partner=partner, partner_event_id__in=many(event_ids))
+    """Which of these partner event ids are stored already (duplicates), live or archived: one
+    ``UNION ALL`` query, each side through its partial unique index (``trk_event_partner_event_id``
+    on the live table, ``trk_archive_partner_event_id`` on the archive), so an event re-sent
+    after the nightly archival moved its original is still a duplicate. Each side repeats its
+    index's condition (``partner_event_id <> ''``), since PostgreSQL proves it from an ``IN``
+    list of at most 100 values only, and a batch of 500 would otherwise scan the whole table.
+    The caller holds the batch's tracking rows' locks, which the archival takes too: a move
+    that committed before is seen here (READ COMMITTED reads each statement afresh)."""
+    wanted = many(event_ids)
+    live = (
+        TrackingEvent.objects.filter(partner=partner, partner_event_id__in=wanted)
         .exclude(partner_event_id="")
+        .order_by()
         .values_list("partner_event_id", flat=True)
     )
+    archived = (
+        ArchivedTrackingEvent.objects.filter(partner=partner, partner_event_id__in=wanted)
+        .exclude(partner_event_id="")
+        .order_by()
+        .values_list("partner_event_id", flat=True)
+    )
+    return live.union(archived, all=True)
 
 
 def event_ids_by_seq(keys: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
@@ -389,8 +405,55 @@ def delay_causes_extract(start_day: dt.date, end_day: dt.date) -> list[dict]:
 
 
 # --- public lookup ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LookupLimits:
+    per_minute: int
+    max_failures: int
+    lock_minutes: int
+
+
+_LIMIT_FIELDS = {
+    "per_minute": "lookup_per_minute",
+    "max_failures": "lookup_max_failures",
+    "lock_minutes": "lookup_lock_minutes",
+}
+
+
+def _limit_default(field: str) -> int:
+    return TrackingPolicy._meta.get_field(field).default
+
+
+def lookup_limits() -> LookupLimits:
+    """The policy's lookup limits (its defaults while the policy row does not exist)."""
+    row = TrackingPolicy.objects.filter(pk=1).values(*_LIMIT_FIELDS.values()).first() or {}
+    return LookupLimits(
+        **{name: row.get(field, _limit_default(field)) for name, field in _LIMIT_FIELDS.items()}
+    )
+
+
 def lookup_shipment(waybill_number: str):
-    return shipments_listing().filter(waybill_number=waybill_number).first()
+    """The shipment with its order and, as ``lookup_limits``, the policy's lookup limits: one
+    query (the limits are scalar subqueries of the one policy row)."""
+    policy_row = TrackingPolicy.objects.filter(pk=1)
+    shipment = (
+        shipments_listing()
+        .filter(waybill_number=waybill_number)
+        .annotate(
+            **{
+                f"_limit_{name}": Coalesce(
+                    Subquery(policy_row.values(field)[:1]), Value(_limit_default(field))
+                )
+                for name, field in _LIMIT_FIELDS.items()
+            }
+        )
+        .order_by()
+        .first()
+    )
+    if shipment is not None:
+        shipment.lookup_limits = LookupLimits(
+            **{name: getattr(shipment, f"_limit_{name}") for name in _LIMIT_FIELDS}
+        )
+    return shipment
 
 
 def lookup_failures(waybill_number: str, since: dt.datetime) -> int:

@@ -161,3 +161,92 @@ def test_recalled_returned_or_lost_shipment_leaves_tracking(make_shipment, steps
     )
     row = ShipmentTracking.objects.get(pk=shipment.pk)
     assert (row.active, row.last_seq) == (False, 3)
+
+
+def test_event_resent_after_its_original_was_archived_is_a_duplicate(make_shipment):
+    """TRK-02, PLT-14: repeats are harmless after archival too. After the nightly archival moved a
+    delivered shipment's 3 events, the partner re-sends the same 3 event ids and a new one in
+    one batch: the 3 are "duplicate" (nothing stored, the sequence stays at 3, the archived
+    mark stays, no webhook for them), the new one "accepted" as seq 4; the batch's queries are
+    as many as without an archive (the duplicate check reads both tables in one query)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courier.core.models import WebhookEvent
+
+    shipment = make_shipment()
+    start = at("2026-02-10", "10:00")
+    _life(shipment, start)
+    assert tracking_events_archive(now=NOW).archived == 3
+    hooks = WebhookEvent.objects.filter(event_type="tracking.event_added").count()
+    resent = [
+        event(shipment, f"{shipment.pk}-{n}", status, start + dt.timedelta(days=n), **extra)
+        for n, (status, extra) in enumerate(
+            [
+                ("in_transit", {}),
+                ("arrived_at_station", {}),
+                ("delivered", {"sub_status": "by_recipient"}),
+            ]
+        )
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        results = tracking_events_ingest(
+            shipment.partner,
+            [*resent, event(shipment, "new", "in_transit", NOW - dt.timedelta(hours=1))],
+            user=None,
+            now=NOW,
+        )
+    assert [(r.index, r.event_id, r.result, r.reason) for r in results] == [
+        (0, f"{shipment.pk}-0", "duplicate", ""),
+        (1, f"{shipment.pk}-1", "duplicate", ""),
+        (2, f"{shipment.pk}-2", "duplicate", ""),
+        (3, "new", "accepted", ""),
+    ]
+    assert list(TrackingEvent.objects.filter(shipment=shipment).values_list("seq", flat=True)) == [
+        4
+    ]
+    assert ArchivedTrackingEvent.objects.filter(shipment_id=shipment.pk).count() == 3
+    assert ShipmentTracking.objects.get(pk=shipment.pk).last_seq == 4
+    hook = WebhookEvent.objects.filter(event_type="tracking.event_added").order_by("pk").last()
+    assert WebhookEvent.objects.filter(event_type="tracking.event_added").count() == hooks + 1
+    assert [e["event_id"] for e in hook.payload["events"]] == ["new"]
+    duplicate_checks = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "partner_event_id" in q["sql"] and q["sql"].lstrip("(").startswith("SELECT")
+    ]
+    assert len(duplicate_checks) == 1
+    assert "tracking_archivedtrackingevent" in duplicate_checks[0]
+
+    again = tracking_events_ingest(shipment.partner, resent[:1], user=None, now=NOW)
+    assert [(r.event_id, r.result) for r in again] == [(f"{shipment.pk}-0", "duplicate")]
+    assert ShipmentTracking.objects.get(pk=shipment.pk).last_seq == 4
+
+
+def test_archive_refuses_a_second_copy_of_a_partners_event_id(make_shipment):
+    """TRK-02, PLT-14: the archive's (partner, partner_event_id) index is unique (staff events,
+    with no partner event id, may repeat the empty one)."""
+    from django.db import IntegrityError, transaction
+
+    shipment = make_shipment()
+
+    def row(pk, event_id):
+        return ArchivedTrackingEvent(
+            id=pk,
+            shipment_id=shipment.pk,
+            partner_id=shipment.partner_id,
+            seq=pk,
+            status="in_transit",
+            occurred_at=NOW,
+            received_at=NOW,
+            source="partner_api",
+            partner_event_id=event_id,
+            archived_at=NOW,
+        )
+
+    row(1, "").save(force_insert=True)
+    row(2, "").save(force_insert=True)
+    row(3, "E1").save(force_insert=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row(4, "E1").save(force_insert=True)
+    assert ArchivedTrackingEvent.objects.count() == 3

@@ -225,3 +225,81 @@ def test_duplicate_check_of_a_full_batch_uses_the_partial_index(partner):
         cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: cost says seq scan
         plan = known_event_ids(partner, [f"E{i}" for i in range(500)]).explain()
     assert "trk_event_partner_event_id" in plan
+
+
+@pytest.mark.postgres
+def test_duplicate_check_reads_the_archive_through_its_index(partner):
+    """TRK-02, PLT-14 (speed): the duplicate check's archive side reads the partial unique index
+    trk_archive_partner_event_id, in the same one query as the live side."""
+    from django.db import connection
+
+    from tracking.selectors import known_event_ids
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = known_event_ids(partner, [f"E{i}" for i in range(500)]).explain()
+    assert "trk_event_partner_event_id" in plan
+    assert "trk_archive_partner_event_id" in plan
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_batch_moving_shipments_costs_the_same_queries_for_2_or_8(api, partner, make_shipment):
+    """TRK-02 item 1 (events drive the shipment's state machine through its service), speed:
+    a batch whose events move every shipment (in transit → out for delivery: two transitions
+    each) costs the same queries for 2 or 8 shipments (one lock query, one UPDATE, one history
+    INSERT, one webhook INSERT for all); each shipment gets one history row per step by the
+    feed user with the event's reason, one shipment.status_changed webhook per step, and a
+    shipment whose state forbids the path (cancelled) stays where it is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def moved(n, tag):
+        ships = [make_shipment() for _ in range(n)]
+        for s in ships:  # a first scan each, so the tracking rows exist
+            push(api, [event(s, f"{tag}-first-{s.pk}", "in_transit", NOW - dt.timedelta(hours=5))])
+        items = [
+            event(s, f"{tag}-{s.pk}", "out_for_delivery", NOW - dt.timedelta(hours=1))
+            for s in ships
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            results = push(api, items).json()["results"]
+        assert [r["result"] for r in results] == ["accepted"] * n
+        return ships, len(ctx.captured_queries)
+
+    small, small_queries = moved(2, "s")
+    large, large_queries = moved(8, "l")
+    assert small_queries == large_queries
+    for s in small + large:
+        s.refresh_from_db()
+        assert s.state == "out_for_delivery"
+        steps = list(
+            s.history.order_by("history_id").values_list(
+                "state", "history_user__username", "history_change_reason"
+            )
+        )
+        assert steps[-2:] == [
+            ("at_station", "tracking-feed", "tracking event 2 out_for_delivery"),
+            ("out_for_delivery", "tracking-feed", "tracking event 2 out_for_delivery"),
+        ]
+        hooks = WebhookEvent.objects.filter(
+            event_type="shipment.status_changed", payload__waybill_number=s.waybill_number
+        ).order_by("pk")
+        assert [(h.payload["previous_state"], h.payload["state"]) for h in hooks] == [
+            ("in_transit", "at_station"),
+            ("at_station", "out_for_delivery"),
+        ]
+    assert (
+        list(
+            TrackingEvent.objects.filter(shipment__in=large, seq=2).values_list(
+                "moved_state", flat=True
+            )
+        )
+        == [True] * 8
+    )
+
+    stuck = make_shipment(state="cancelled")
+    results = push(api, [event(stuck, "c1", "out_for_delivery", NOW - dt.timedelta(hours=1))])
+    assert results.json()["results"][0]["result"] == "accepted"
+    stuck.refresh_from_db()
+    assert stuck.state == "cancelled"
+    assert TrackingEvent.objects.get(shipment=stuck).moved_state is False

@@ -3,6 +3,7 @@ the nightly job moves closed shipments' old events into."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -85,6 +86,16 @@ class ArchivedTrackingEvent(models.Model):
         verbose_name_plural = _("archived tracking events")
         ordering = ["shipment_id", "seq"]
         indexes = [models.Index(fields=["shipment", "seq"], name="trk_archive_shipment_seq")]
+        constraints = [
+            # The ingestion's duplicate check reads it (an event re-sent after its original
+            # moved here is a duplicate). Unique: a partner's event id is unique in the live
+            # table, an event moves once (same id), and ingestion refuses an id found here.
+            models.UniqueConstraint(
+                fields=["partner", "partner_event_id"],
+                condition=~Q(partner_event_id=""),
+                name="trk_archive_partner_event_id",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.shipment_id}#{self.seq} {self.status}"

@@ -13,26 +13,24 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
-from courier.core.errors import InvalidInput, StateConflict
+from courier.core.errors import InvalidInput
 from courier.core.services.notifications import notification_send
 from courier.core.services.webhooks import webhook_event_emit
 from courier.shipments.services.claims import exception_record
-from courier.shipments.services.shipments import shipment_transition
+from courier.shipments.services.shipments import shipments_transition_paths
 from tracking import rules, selectors
 from tracking.models import EventSource, ShipmentTracking, StatusMapping, TrackingEvent
 from tracking.models.archive import ANY_EVENT_COLUMNS
 from tracking.services.common import feed_user, policy, users_in_role
 from tracking.services.work import (
     Assigner,
-    chases_close_delivered,
+    chases_close_delivered_many,
     follow_up_open,
     follow_ups_close_left,
 )
@@ -465,11 +463,10 @@ def _events_apply(
     if heavy:
         unread = [e.shipment_id for e in heavy if isinstance(e.shipment, _Ship)]
         full = selectors.shipments_by_pk(unread) if unread else {}
-        actor = feed_user()
         for event in heavy:
             event.needs_model = True
             event.shipment = full.get(event.shipment_id, event.shipment)
-            event.moved_state = _shipment_move(event, actor=actor)
+        _shipments_move(heavy, actor=feed_user())
     _events_insert(events)
     reasons_of: dict[int, list[str]] = {}
     for event in latest:
@@ -488,9 +485,10 @@ def _events_apply(
         reasons_of[event.shipment_id] = reasons
     _projection_save(list(tracking.values()))
     assigner = None
+    delivered = [e.shipment_id for e in heavy if e.status == rules.DELIVERED]
+    if delivered:  # one query for all (their open chases and re-delivery calls close)
+        chases_close_delivered_many(delivered, user=user, now=now)
     for event in heavy:
-        if event.status == rules.DELIVERED:
-            chases_close_delivered(event.shipment, user=user, now=now)
         _exception_follow(event, user=user)
         reasons = reasons_of.get(event.shipment_id, [])
         if reasons:  # a sandbox partner's test data makes no work for staff (none computed)
@@ -503,6 +501,7 @@ def _events_apply(
                 source_event=event.model(),
                 now=now,
                 assigner=assigner,
+                rules_row=rules_row,
             )
 
 
@@ -590,24 +589,24 @@ def _projection_save(rows: list[_Row]) -> None:
         )
 
 
-def _shipment_move(event: _Ev, *, actor) -> bool:
-    """Drive the shipment's state machine forward through its service (never backwards)."""
-    shipment = event.shipment
-    path = rules.transition_path(shipment.state, event.status, event.sub_status)
-    if not path:
-        return False
-    try:
-        with transaction.atomic():
-            for name in path:
-                shipment = shipment_transition(
-                    shipment, name, user=actor, reason=f"tracking event {event.seq} {event.status}"
-                )
-    except (StateConflict, TransitionNotAllowed, PermissionDenied) as exc:
-        logger.info("event %s of %s moved nothing: %s", event.seq, shipment.pk, exc)
-        event.shipment = selectors.shipment_one(shipment.pk)
-        return False
-    event.shipment = shipment
-    return True
+def _shipments_move(events: list[_Ev], *, actor) -> None:
+    """Drive the shipments' state machines forward through the shipments service, all of the
+    batch's at once (one lock query, one UPDATE, one history INSERT, one webhook INSERT; never
+    backwards: the path is from the shipment's state to the event's)."""
+    paths, reasons = {}, {}
+    for event in events:
+        path = rules.transition_path(event.shipment.state, event.status, event.sub_status)
+        if path:
+            paths[event.shipment_id] = path
+            reasons[event.shipment_id] = f"tracking event {event.seq} {event.status}"
+    if not paths:
+        return
+    done = shipments_transition_paths(paths, user=actor, reasons=reasons)
+    for event in events:
+        if event.shipment_id in done:
+            event.shipment, event.moved_state = done[event.shipment_id]
+            if not event.moved_state:
+                logger.info("event %s of %s moved nothing", event.seq, event.shipment_id)
 
 
 def _exception_follow(event: TrackingEvent, *, user) -> None:

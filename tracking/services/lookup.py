@@ -1,18 +1,31 @@
 """The public lookup (item 10): the waybill alone shows the status and a coarse route, masked;
 the waybill plus the recipient's phone's last 4 digits shows the full event list. Rate-limited
-per client address; a waybill locks after repeated wrong digits; every lookup is a contact."""
+per client address; a waybill locks after repeated wrong digits; every lookup is a contact.
+
+What a lookup costs (``tests/tracking/test_lookup_cost.py`` holds the counts): the shipment with
+its order and the policy's three lookup limits in one query, the rate limit in one Redis round
+trip (``throttle_cache``: ``MULTI``/``EXEC``, a per-process fallback while Redis is down), the
+events in one query, the contact in one ``INSERT``; with the last 4 digits one more query (the
+waybill's recent wrong digits). An unknown waybill: the shipment query, the policy, the INSERT.
+
+The contact is written synchronously, in its own single ``INSERT`` (autocommit): a lookup is
+never answered without its record. Deferring it (a Redis list drained by a task) would save
+little more than that one round trip and could lose records between the answer and the drain;
+a lookup contact is created closed and no agent edits it, so it has no history row (the
+creation is the record; an agent's later change is tracked as for any contact)."""
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courier.core import masking
+from courier.core.api.throttling import throttle_cache
 from courier.core.errors import NotFound, StateConflict
 from tracking import rules, selectors
 from tracking.models import ContactChannel, ContactKind, ContactLog, TrackingStatus
-from tracking.services.common import policy
+
+THROTTLE_SECONDS = 60
 
 
 class LookupThrottled(StateConflict):
@@ -22,18 +35,16 @@ class LookupThrottled(StateConflict):
     default_code = "throttled"
 
 
-def _throttle(client_address: str, per_minute: int, now: dt.datetime) -> None:
-    key = f"trk-lookup:{client_address}:{now:%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
+def _throttle(client_address: str, per_minute: int) -> None:
+    """A fixed one-minute window per client address (one Redis round trip)."""
+    count, _left = throttle_cache.hit(f"trk-lookup:{client_address}", THROTTLE_SECONDS)
     if count > per_minute:
         raise LookupThrottled(_("Too many lookups; try again in a minute."))
 
 
 def _log(waybill, shipment, result, client_address, now, channel) -> None:
+    """The lookup's contact: one INSERT in autocommit (no BEGIN/COMMIT around it, as
+    ``bulk_create`` would add) and no history row (see the module's docstring)."""
     contact = ContactLog(
         channel=channel,
         kind=ContactKind.QUERY,
@@ -45,7 +56,8 @@ def _log(waybill, shipment, result, client_address, now, channel) -> None:
         summary=_("Public lookup"),
         state=ContactLog.State.CLOSED,  # answered by itself: no agent needed
     )
-    contact.save()
+    contact.skip_history_when_saving = True  # simple-history's own switch
+    contact.save(force_insert=True)
 
 
 def _label(status: str) -> str:
@@ -62,16 +74,13 @@ def track_lookup(
 ) -> dict:
     """What the public may see of ``waybill``. Never photos, signatures or full personal data."""
     now = now or timezone.now()
-    rules_row = policy()
-    _throttle(client_address or "-", rules_row.lookup_per_minute, now)
     waybill = (waybill or "").strip()
     shipment = selectors.lookup_shipment(waybill) if waybill else None
+    limits = shipment.lookup_limits if shipment is not None else selectors.lookup_limits()
+    _throttle(client_address or "-", limits.per_minute)
     if shipment is None:
         _log(waybill, None, ContactLog.Lookup.UNKNOWN, client_address, now, channel)
         raise NotFound(_("No shipment has this waybill number."))
-    since = now - dt.timedelta(minutes=rules_row.lookup_lock_minutes)
-    failures = selectors.lookup_failures(waybill, since)
-    locked = rules.lookup_locked(failures, rules_row.lookup_max_failures)
     order = shipment.order
     events = list(selectors.events_of_shipment(shipment))
     answer = {
@@ -90,6 +99,9 @@ def track_lookup(
     }
     result = ContactLog.Lookup.SUMMARY
     if phone_last4:
+        since = now - dt.timedelta(minutes=limits.lock_minutes)
+        failures = selectors.lookup_failures(waybill, since)
+        locked = rules.lookup_locked(failures, limits.max_failures)
         if locked:
             result = ContactLog.Lookup.LOCKED
             answer["locked"] = True
@@ -110,7 +122,7 @@ def track_lookup(
             ]
         else:
             result = ContactLog.Lookup.WRONG_DIGITS
-            answer["locked"] = rules.lookup_locked(failures + 1, rules_row.lookup_max_failures)
+            answer["locked"] = rules.lookup_locked(failures + 1, limits.max_failures)
     _log(waybill, shipment, result, client_address, now, channel)
     return answer
 

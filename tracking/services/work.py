@@ -70,13 +70,15 @@ def follow_up_open(
     note: str = "",
     now: dt.datetime | None = None,
     assigner: Assigner | None = None,
+    rules_row=None,
 ) -> FollowUpTask | None:
     """Open a call for ``shipment`` (TRK-04): due by the morning/afternoon rule, assigned round
-    robin to an agent on shift. None when one is already open for that shipment and reason."""
+    robin to an agent on shift. None when one is already open for that shipment and reason.
+    ``rules_row``: the policy, when the caller (a batch) has read it already."""
     if reason not in Reason.values:
         raise InvalidInput({"reason": _("Unknown follow-up reason.")})
     now = now or timezone.now()
-    rules_row = policy()
+    rules_row = rules_row or policy()
     assigner = assigner or Assigner(rules_row.followup_department_id, now)
     due = rules.follow_up_due_at(
         timezone.localtime(now),
@@ -291,10 +293,22 @@ def chase_reply_record(
 
 def chases_close_delivered(shipment, *, user, now=None) -> int:
     """A delivery closes the shipment's open chase (and re-delivery) calls."""
+    return chases_close_delivered_many([shipment.pk], user=user, now=now)
+
+
+def chases_close_delivered_many(shipment_ids, *, user, now=None) -> int:
+    """``chases_close_delivered`` for the shipments a batch of events delivered: one query
+    (their open chase and re-delivery calls, locked in id order), then each call found."""
     now = now or timezone.now()
     closed = 0
-    tasks = FollowUpTask.objects.select_for_update().filter(
-        shipment=shipment, state="open", reason__in=[rules.CHASE, rules.REDELIVERY]
+    tasks = (
+        FollowUpTask.objects.select_for_update()
+        .filter(
+            shipment_id__in=list(shipment_ids),
+            state="open",
+            reason__in=[rules.CHASE, rules.REDELIVERY],
+        )
+        .order_by("pk")
     )
     for task in tasks:
         task.complete()

@@ -143,6 +143,44 @@ def webhook_event_emit(
     return event
 
 
+def webhook_events_emit(items, *, endpoints: dict) -> list[WebhookEvent]:
+    """``webhook_event_emit`` for many events at once (``(partner, event_type, payload)`` each)
+    in the CURRENT transaction: one ``INSERT`` of the events and one of their deliveries,
+    whatever their number. ``endpoints``: ``webhook_endpoints_active`` of their partners."""
+    now = timezone.now()
+    events = []
+    for partner, event_type, payload in items:
+        if event_type not in WEBHOOK_EVENT_TYPES:
+            raise ValueError(f"unknown webhook event type {event_type!r}")
+        events.append(
+            WebhookEvent(
+                partner=partner,
+                event_type=event_type,
+                payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
+                created_at=now,
+            )
+        )
+    if not events:
+        return []
+    with transaction.atomic(savepoint=False):
+        WebhookEvent.objects.bulk_create(events)
+        deliveries = [
+            WebhookDelivery(event=event, endpoint=endpoint, next_attempt_at=now, created_at=now)
+            for event in events
+            for endpoint in endpoints.get(event.partner_id, [])
+            if endpoint.subscribes_to(event.event_type)
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries)
+        ids = [d.pk for d in deliveries if d.pk]
+        if len(ids) != len(deliveries):  # backends without RETURNING ids
+            ids = list(
+                WebhookDelivery.objects.filter(event__in=events).values_list("pk", flat=True)
+            )
+        if ids:
+            queue_after_commit(lambda: _queue(ids), what=f"webhook deliveries {ids}")
+    return events
+
+
 def _queue(ids: list[int]) -> int:
     """Queue each delivery; a broker failure is logged, never raised: the rows stay pending and
     the per-minute sweep (``webhook_deliveries_dispatch_due``) sends them."""
