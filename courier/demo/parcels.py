@@ -198,6 +198,8 @@ def _order_data(parcel: Parcel, clock: Clock) -> tuple[dict, list[dict]]:
         "recipient_address": address,
         "weight_kg": Decimal("1.200"),
         "goods_amount": Decimal(price) * quantity,
+        # Insured at 2,000 yuan: priced at intake with the insurance line (FIN-01).
+        "declared_value": Decimal("2000"),
         "paid_at": clock.before_morning(hours=parcel.paid_hours_ago),
         "in_stock": True,
     }

@@ -176,11 +176,13 @@ def test_partner_fee_schedule_prepayment_statement_and_key(seed):
     assert {"freight", "insurance"} <= set(lines.values_list("kind", flat=True))
     assert LedgerEntry.objects.get(partner=account.partner).kind == "top_up"
     assert partner_balance(account.partner) == Decimal("-2000.00")  # negative: prepaid
-    billed = ShipmentFeeLine.objects.values("shipment").distinct().count()
-    assert billed == Shipment.objects.exclude(state="cancelled").count() == 13
     statement = Statement.objects.get(partner=account.partner)
+    billed = statement.lines.values("shipment").distinct().count()
+    assert billed == Shipment.objects.exclude(state="cancelled").count() == 13
     assert (statement.state, statement.period_start) == ("issued", dt.date(2026, 3, 1))
-    assert statement.total == sum(lines.values_list("amount", flat=True))
+    assert statement.total == sum(
+        lines.filter(statement=statement).values_list("amount", flat=True)
+    )
     key = PartnerAPIKey.objects.get_from_key(logins["partner-api-key"])
     assert key.partner == account.partner
     assert {"agent", "supervisor", "manager", "finance", "admin"} <= set(logins)

@@ -97,6 +97,20 @@ def test_a_fee_line_written_late_for_last_period_goes_on_the_next_statement():
     assert statement.history.get().total == D("69.00")
 
 
+def test_a_cancelled_shipment_is_not_billed():
+    """FIN-03, FIN-01: a shipment priced at intake and cancelled before it left is not on the
+    statement: 2 of 3 shipments billed, 46.00; the cancelled one's fee lines stay unbilled."""
+    from courier.shipments.models import Shipment
+
+    partner, _ = contract(None, account={"credit_limit": D("100000")})
+    cancelled, *_ = _shipped(partner, 3)
+    Shipment.objects.filter(pk=cancelled.pk).update(state="cancelled")
+    statement = Statement.objects.get(pk__in=statements.statements_build("month", *_period()))
+    assert (statement.line_count, statement.total) == (2, D("46.00"))
+    assert not statement.lines.filter(shipment=cancelled).exists()
+    assert ShipmentFeeLine.objects.filter(shipment=cancelled, statement__isnull=True).count() == 2
+
+
 def test_issue_confirm_charge_settle_close():
     """FIN-03: draft → issued (webhook, if the platform registers ``statement.issued``) →
     confirmed (charge of 46.00 on the ledger, payable by the due date) → a payment of 46.00

@@ -13,11 +13,18 @@ from courier.finance.services.ledger import ledger_post
 from courier.finance.services.statements import statement_issue, statements_build
 
 
-def finance_demo_seed(partner, shipments, *, user) -> Statement | None:
-    """``user`` holds the finance permissions (a superuser in the demo)."""
-    PartnerAccount.objects.get_or_create(
+def finance_demo_account(partner) -> PartnerAccount:
+    """The partner's finance account with its credit limit, before its shipments are taken in:
+    a shipment is priced and credit-checked at intake, and one over the limit is held."""
+    account, _ = PartnerAccount.objects.get_or_create(
         partner=partner, defaults={"credit_limit": Decimal("50000"), "statement_period": "month"}
     )
+    return account
+
+
+def finance_demo_seed(partner, shipments, *, user) -> Statement | None:
+    """``user`` holds the finance permissions (a superuser in the demo)."""
+    finance_demo_account(partner)
     if not LedgerEntry.objects.filter(partner=partner, kind="top_up").exists():
         ledger_post(
             partner,

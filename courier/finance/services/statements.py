@@ -106,6 +106,8 @@ def statements_build(
             ShipmentFeeLine.objects.filter(
                 partner_id__in=wanted, statement__isnull=True, created_at__lt=hi
             )
+            # Priced at intake; a parcel cancelled before it left is not charged.
+            .exclude(shipment__state="cancelled")
             .values("partner_id")
             .annotate(amount=Sum("amount"), lines=Count("shipment_id", distinct=True))
             .order_by("partner_id")
@@ -175,7 +177,7 @@ def _lines_insert_and_link(kind, start, as_of, hi) -> None:
             "'shipment', f.shipment_id, sh.waybill_number, '', max(f.chargeable_kg), "
             f"sum(f.amount), NULL, 'open' FROM {fee} f "
             f"JOIN {st} st ON st.partner_id = f.partner_id AND {new} "
-            f"JOIN {ship} sh ON sh.id = f.shipment_id "
+            f"JOIN {ship} sh ON sh.id = f.shipment_id AND sh.state <> 'cancelled' "
             "WHERE f.statement_id IS NULL AND f.created_at < %s "
             "GROUP BY st.id, f.shipment_id, sh.waybill_number",
             params,
@@ -183,7 +185,8 @@ def _lines_insert_and_link(kind, start, as_of, hi) -> None:
         cursor.execute(
             f"UPDATE {fee} SET statement_id = st.id FROM {st} st "
             f"WHERE st.partner_id = {fee}.partner_id AND {new} "
-            f"AND {fee}.statement_id IS NULL AND {fee}.created_at < %s",
+            f"AND {fee}.statement_id IS NULL AND {fee}.created_at < %s "
+            f"AND {fee}.shipment_id IN (SELECT id FROM {ship} WHERE state <> 'cancelled')",
             params,
         )
 

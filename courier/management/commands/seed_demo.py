@@ -14,7 +14,7 @@ from courier.demo.parcels import parcels_ensure
 from courier.demo.people import partner_ensure, people_ensure
 from courier.demo.reports import reports_ensure
 from courier.demo.team import leave_ensure, roster_ensure, scores_ensure, swap_ensure
-from courier.finance.services.demo import finance_demo_seed
+from courier.finance.services.demo import finance_demo_account, finance_demo_seed
 from courier.periodic import periodic_jobs_sync
 from staffing.roles import roles_sync
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             cast = people_ensure(saved)
             partner = partner_ensure(cast, saved)
             fee_schedule_ensure(partner, clock)
+            finance_demo_account(partner)
             roster_ensure(cast, clock)
             swap_ensure(cast, clock)
             leave_ensure(cast, clock)
