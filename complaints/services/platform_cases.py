@@ -297,11 +297,14 @@ def judged_rule(case: PlatformCase, outcome: str) -> str | None:
 
 
 def _score(case: PlatformCase, rule_code: str, *, user) -> str:
+    """Record the deduction the outcome costs; the case closes either way (its outcome is a
+    fact). One that cannot be recorded (nobody named, a settled month…) is said in the case's
+    note and sent to the managers, who record it by hand: never silently dropped."""
     from staffing.services.scoring import ScoringError, score_event_record
 
     employee = case.supervisor if rule_code == "S1" else case.owner
     if employee is None:
-        return _("%(rule)s not recorded: nobody is named.") % {"rule": rule_code}
+        return _unrecorded(case, _("%(rule)s not recorded: nobody is named.") % {"rule": rule_code})
     try:
         with transaction.atomic():
             score_event_record(
@@ -314,11 +317,24 @@ def _score(case: PlatformCase, rule_code: str, *, user) -> str:
                 f"{case.get_outcome_display()}"[:500],
             )
     except ScoringError as exc:
-        return _("%(rule)s not recorded: %(error)s") % {
+        note = _("%(rule)s not recorded: %(error)s") % {
             "rule": rule_code,
             "error": " ".join(exc.messages),
         }
+        return _unrecorded(case, note)
     return _("%(rule)s recorded against %(name)s.") % {"rule": rule_code, "name": employee.name}
+
+
+def _unrecorded(case: PlatformCase, note: str) -> str:
+    from courier.core.services.notifications import notification_send, users_in_role
+
+    notification_send(
+        list(users_in_role("manager")),
+        _("Order %(ref)s: a deduction to record by hand") % {"ref": case.platform_order_ref},
+        note,
+        dedupe_key=f"platform-case-unrecorded:{case.pk}",
+    )
+    return note
 
 
 def platform_case_close(case: PlatformCase, *, user, outcome: str) -> PlatformCase:

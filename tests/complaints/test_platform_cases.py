@@ -136,6 +136,26 @@ def test_dispute_lost_without_reminder_costs_the_supervisor_s1(org):
     assert (case.state, case.outcome) == ("closed", "dispute_lost")
 
 
+def test_a_deduction_that_cannot_be_recorded_goes_to_the_managers(org):
+    """A9, CMP-14: an automatic refund of a case with no after-sales owner closes (its outcome
+    is a fact), records no score event, says why in its note, and the managers are sent the
+    deduction to record by hand, once."""
+    from courier.core.models import Notification
+
+    case = platform_case_add(
+        user=org.supervisor.user,
+        kind="refund",
+        platform_order_ref="TB6",
+        platform_deadline=_deadline(),
+    )
+    case = platform_case_close(case, user=org.supervisor.user, outcome="refund_auto")
+    assert (case.state, ScoreEvent.objects.count()) == ("closed", 0)
+    assert case.score_note == "A9 not recorded: nobody is named."
+    notice = Notification.objects.get(recipient=org.manager.user)
+    assert notice.subject == "Order TB6: a deduction to record by hand"
+    assert notice.body == "A9 not recorded: nobody is named."
+
+
 def test_dispute_lost_after_a_timely_reminder_costs_after_sales_a8(org):
     """A8, S1, CMP-14: reminded before the platform's deadline, a lost dispute costs the
     after-sales owner A8 (−3) and not the supervisor."""

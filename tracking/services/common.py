@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from courier.core.services.notifications import users_in_role  # noqa: F401 (re-exported)
 from tracking.models import TrackingPolicy
 
 # Carrier events move shipments as this user (it holds only the transition permissions below);
@@ -26,10 +27,6 @@ def feed_user():
             )
         )
     return user
-
-
-def users_in_role(role: str):
-    return get_user_model().objects.filter(groups__name=role, is_active=True)
 
 
 def policy() -> TrackingPolicy:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,11 @@ logger = logging.getLogger("courier.notifications")
 
 # A notice this young is still being queued by its own request; the dispatcher leaves it alone.
 DISPATCH_GRACE = timedelta(minutes=2)
+
+
+def users_in_role(role: str):
+    """The active logins of a role (its group): who a notice "to the supervisor" reaches."""
+    return get_user_model().objects.filter(groups__name=role, is_active=True)
 
 
 def notification_send(

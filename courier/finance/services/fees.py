@@ -466,14 +466,15 @@ def shipment_fees_price_new(partner, order, *, user) -> NewShipmentFees:
 def shipment_fees_new_record(shipment, fees: NewShipmentFees, *, user) -> None:
     """After the intake wrote the shipment and its lines (same transaction): FIN-02's hold or
     warning, or finance told that the shipment could not be priced."""
-    from courier.finance.services.ledger import credit_decision_record, users_with_role
+    from courier.core.services.notifications import users_in_role
+    from courier.finance.services.ledger import credit_decision_record
 
     if fees.decision is not None:
         credit_decision_record(shipment, fees.decision, fees.total, fees.exposure, user=user)
         return
     logger.warning("shipment %s cannot be priced: %s", shipment.pk, fees.problem)
     notification_send(
-        users_with_role("finance"),
+        users_in_role("finance"),
         _("Shipment %(w)s has no fee snapshot") % {"w": shipment.waybill_number},
         fees.problem,
         dedupe_key=f"finance-unpriced-{shipment.pk}",
@@ -546,10 +547,10 @@ def shipment_fees_snapshot_due(shipment_id: int):
     except FinanceInvalid as exc:
         problems = "; ".join(str(m) for m in exc.messages)
         logger.warning("shipment %s cannot be priced: %s", shipment_id, problems)
-        from courier.finance.services.ledger import users_with_role
+        from courier.core.services.notifications import users_in_role
 
         notification_send(
-            users_with_role("finance"),
+            users_in_role("finance"),
             _("Shipment %(w)s has no fee snapshot") % {"w": shipment.waybill_number},
             problems,
             dedupe_key=f"finance-unpriced-{shipment_id}",

@@ -8,13 +8,12 @@ for one partner are serialised and the balance each one sees is the committed on
 import functools
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courier.core.services.notifications import notification_send
+from courier.core.services.notifications import notification_send, users_in_role
 from courier.finance import money, rules
 from courier.finance.errors import FinanceConflict, FinanceInvalid, FinanceRefused
 from courier.finance.models import (
@@ -44,10 +43,6 @@ UNBILLED_STATES = ("draft", "issued", "disputed")
 def require(user, perm: str) -> None:
     if user is None or not user.has_perm(perm):
         raise FinanceRefused(_("You may not do this (needs %(perm)s).") % {"perm": perm})
-
-
-def users_with_role(role: str):
-    return get_user_model().objects.filter(groups__name=role, is_active=True)
 
 
 def account_for(partner) -> PartnerAccount:
@@ -368,7 +363,7 @@ def credit_decision_record(shipment, decision, amount, exposure, *, user) -> Non
         hold._history_user = user
         hold.save()
         notification_send(
-            users_with_role("finance"),
+            users_in_role("finance"),
             _("Shipment %(w)s held: credit terms of %(p)s")
             % {"w": shipment.waybill_number, "p": partner.code},
             ", ".join(decision.reasons),
@@ -378,7 +373,7 @@ def credit_decision_record(shipment, decision, amount, exposure, *, user) -> Non
         partner = shipment.partner
         account = account_for(partner)
         notification_send(
-            users_with_role("finance"),
+            users_in_role("finance"),
             _("%(p)s is near its credit limit") % {"p": partner.code},
             _("Exposure %(e)s of a limit of %(l)s.")
             % {"e": decision.exposure_after, "l": account.credit_limit},

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courier.core.services.notifications import notification_send
+from courier.core.services.notifications import notification_send, users_in_role
 from courier.core.services.outbox import queue_after_commit, tasks_delay_safely
 from courier.core.services.webhooks import webhook_event_emit
 from courier.finance import money, rules
@@ -35,7 +35,6 @@ from courier.finance.services.ledger import (
     entry_open_amount,
     ledger_post,
     require,
-    users_with_role,
 )
 
 EVENT_ISSUED = "statement.issued"
@@ -269,7 +268,7 @@ def station_statement_build(station, start: datetime.date, end: datetime.date, *
         _save(statement, ["total", "line_count"], user=user)
         if anomalies:
             notification_send(
-                list(users_with_role("supervisor")),
+                list(users_in_role("supervisor")),
                 _("Station %(s)s month-end audit: %(n)d anomalies")
                 % {"s": station.code, "n": len(anomalies)},
                 ", ".join(anomalies[:200]),
@@ -469,7 +468,7 @@ def statement_dispute(
             locked.dispute()
             _save(locked, ["state"], user=user, reason="disputed")
         notification_send(
-            list(users_with_role(dispute.responsible_role)),
+            list(users_in_role(dispute.responsible_role)),
             _("Statement %(n)s disputed") % {"n": locked.number},
             reason[:500],
             dedupe_key=f"finance-dispute-{dispute.pk}",

@@ -7,7 +7,6 @@ user's role permission, timestamps, history with user and reason, and the partne
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from courier.core.errors import StateConflict
-from courier.core.services.notifications import notification_send
+from courier.core.services.notifications import notification_send, users_in_role
 from courier.shipments import rules
 from courier.shipments.models import DeskInstruction, Order, OrderRemark, Shipment
 
@@ -44,10 +43,6 @@ def actor_name(user) -> str:
         return _("system")
     employee = getattr(user, "employee", None)
     return employee.name if employee else (user.get_full_name() or user.get_username())
-
-
-def users_in_role(role: str):
-    return get_user_model().objects.filter(groups__name=role, is_active=True)
 
 
 def order_remark_add(
