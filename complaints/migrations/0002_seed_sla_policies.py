@@ -1,34 +1,10 @@
 """CMP-03/04/05 SLA policies and the complaint settings row, seeded as data."""
 
+# The code lives in _code_0002, shared with the squashed migration that replaces this one
+# (docs/architecture.md, "Squashed migrations"): one copy to fix.
 from django.db import migrations
 
-# (kind, severity, response minutes, response same day, solution minutes, solution same day, source)
-POLICIES = [
-    ("complaint", "major", 30, False, 240, False, "CMP-03 (000 12.B.2)"),
-    ("complaint", "ordinary", None, False, 720, False, "CMP-04 (000 12.B.2)"),
-    ("problem", "ordinary", 5, False, None, False, "CMP-05 (001)"),
-    ("problem", "major", 5, False, 240, False, "CMP-05 (001) + CMP-03"),
-    ("business_complaint", "ordinary", None, True, None, False, "CMP-05 (001)"),
-    ("business_complaint", "major", 30, False, 240, False, "CMP-05 (001) + CMP-03"),
-]
-
-
-def seed(apps, schema_editor):
-    SlaPolicy = apps.get_model("complaints", "SlaPolicy")
-    ComplaintSettings = apps.get_model("complaints", "ComplaintSettings")
-    for kind, severity, rmin, rday, smin, sday, source in POLICIES:
-        SlaPolicy.objects.get_or_create(
-            kind=kind,
-            severity=severity,
-            defaults={
-                "response_minutes": rmin,
-                "response_same_day": rday,
-                "resolution_minutes": smin,
-                "resolution_same_day": sday,
-                "source": source,
-            },
-        )
-    ComplaintSettings.objects.get_or_create(pk=1)
+from complaints.migrations._code_0002 import seed
 
 
 class Migration(migrations.Migration):

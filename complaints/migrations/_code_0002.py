@@ -1,5 +1,5 @@
-# The code of complaints.migrations.0002_seed_sla_policies,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of complaints.migrations.0002_seed_sla_policies, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """CMP-03/04/05 SLA policies and the complaint settings row, seeded as data."""
 
 

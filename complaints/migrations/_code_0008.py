@@ -1,5 +1,5 @@
-# The code of complaints.migrations.0008_sla_promise_and_holder_deadlines,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of complaints.migrations.0008_sla_promise_and_holder_deadlines, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 import datetime as dt
 from zoneinfo import ZoneInfo
 

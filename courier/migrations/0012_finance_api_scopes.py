@@ -3,19 +3,11 @@ catalogue had ``finance:read``/``finance:write``. Every existing key that carrie
 scope gets the matching finance scope, so no key loses an operation it had; keys made from now
 on get finance access only when it is asked for."""
 
+# The code lives in _code_0012, shared with the squashed migration that replaces this one
+# (docs/architecture.md, "Squashed migrations"): one copy to fix.
 from django.db import migrations
 
-GRANTS = {"shipments:read": "finance:read", "shipments:write": "finance:write"}
-
-
-def grant(apps, schema_editor):
-    Key = apps.get_model("courier", "PartnerAPIKey")
-    for key in Key.objects.all().only("pk", "scopes"):
-        scopes = list(key.scopes or [])
-        added = [new for old, new in GRANTS.items() if old in scopes and new not in scopes]
-        if added:
-            key.scopes = sorted({*scopes, *added})
-            key.save(update_fields=["scopes"])
+from courier.migrations._code_0012 import grant
 
 
 class Migration(migrations.Migration):

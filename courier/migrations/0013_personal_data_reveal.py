@@ -1,15 +1,13 @@
 """ORG-03: the record of full personal values shown, and the two permissions that allow it
 (agents: what they handle; the printing desk: the labels it prints), given to the roles."""
 
+# The code lives in _code_0013, shared with the squashed migration that replaces this one
+# (docs/architecture.md, "Squashed migrations"): one copy to fix.
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def resync(apps, schema_editor):
-    from staffing.roles import roles_sync
-
-    roles_sync(apps)
+from courier.migrations._code_0013 import resync
 
 
 class Migration(migrations.Migration):

@@ -3,13 +3,11 @@ matrix (``staffing/role_matrix.py``): rules and policies editable by the manager
 policies and complaint settings by HQ too), people's private records seen only up the supervisor
 line; a partner's data retention is set with ``courier.set_partner_retention`` (the manager's)."""
 
+# The code lives in _code_0014, shared with the squashed migration that replaces this one
+# (docs/architecture.md, "Squashed migrations"): one copy to fix.
 from django.db import migrations
 
-
-def resync(apps, schema_editor):
-    from staffing.roles import roles_sync
-
-    roles_sync(apps)
+from courier.migrations._code_0014 import resync
 
 
 class Migration(migrations.Migration):

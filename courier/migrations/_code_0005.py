@@ -1,5 +1,5 @@
-# The code of courier.migrations.0005_shipments_permissions_and_settings,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of courier.migrations.0005_shipments_permissions_and_settings, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 
 def seed_dispatch_settings(apps, schema_editor):
     """SHP-08 defaults: same-day cut-off 16:00, made-to-order within 48 hours."""

@@ -1,5 +1,5 @@
-# The code of courier.migrations.0007_dispatch_settings_invalid_abandon_days,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of courier.migrations.0007_dispatch_settings_invalid_abandon_days, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 import os
 
 

@@ -1,5 +1,5 @@
-# The code of courier.migrations.0010_finance_seed,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of courier.migrations.0010_finance_seed, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """FIN-01..05 defaults, seeded as data (edited afterwards in the admin, with history).
 
 Documented numbers (issue 15 / FIN-01): volumetric divisor 6000 across regions and 12000 within a

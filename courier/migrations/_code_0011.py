@@ -1,5 +1,5 @@
-# The code of courier.migrations.0011_roles_resync_finance,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of courier.migrations.0011_roles_resync_finance, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """Finance keeps fee schedules, ledgers and statements (``courier.manage_finance``); the manager
 approves credit assessments and dispute outcomes (``courier.approve_finance``)."""
 

@@ -1,5 +1,5 @@
-# The code of courier.migrations.0012_finance_api_scopes,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of courier.migrations.0012_finance_api_scopes, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """The finance endpoints asked for ``shipments:read``/``shipments:write`` until the scope
 catalogue had ``finance:read``/``finance:write``. Every existing key that carries a shipments
 scope gets the matching finance scope, so no key loses an operation it had; keys made from now

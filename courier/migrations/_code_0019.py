@@ -1,5 +1,5 @@
-# The code of courier.migrations.0019_order_desk,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of courier.migrations.0019_order_desk, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 TEMPLATES = {
     "goods": "客户拍下{old}，要求修改成{new}，已修改妥当——{date} {name}",
     "address": "客户要求修改地址，新地址为：{new}——{date} {name}",

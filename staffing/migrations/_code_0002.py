@@ -1,5 +1,5 @@
-# The code of staffing.migrations.0002_seed_departments_and_roles,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of staffing.migrations.0002_seed_departments_and_roles, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """ORG-01 departments and ORG-02 role groups, seeded as data."""
 
 

@@ -1,5 +1,5 @@
-# The code of staffing.migrations.0005_seed_scoring_rules,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of staffing.migrations.0005_seed_scoring_rules, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """SCR-02/SCR-08: the rule catalogue, the tier table and the scoring policy, seeded as data.
 
 Existing rows are left as ops edited them; only missing ones are added.

@@ -1,5 +1,5 @@
-# The code of staffing.migrations.0006_seed_staffing_defaults,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of staffing.migrations.0006_seed_staffing_defaults, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """STF-01 shift types, leave types (LEV-02, LEV-03), the staffing policy numbers (STF-07, STF-09,
 ATT-02) and the holiday calendar of this year and next (STF-06), seeded as editable rows."""
 

@@ -1,5 +1,5 @@
-# The code of staffing.migrations.0010_seed_score_cancel_conditions,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of staffing.migrations.0010_seed_score_cancel_conditions, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """A6 / A9 (issue 13 point 10): the documented cancel conditions as data, and the rule texts
 corrected where the first seed left a condition out or misread it.
 

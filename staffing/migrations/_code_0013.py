@@ -1,5 +1,5 @@
-# The code of staffing.migrations.0013_score_events_by_payday_period,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of staffing.migrations.0013_score_events_by_payday_period, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """SCR-01/SCR-04 (issue 13 point 17): score events are keyed by their score period (payday to
 the day before the next payday, labelled by the month it starts in), no longer by calendar
 month. Re-key the events recorded before, with their reversals and appeals, except where the old

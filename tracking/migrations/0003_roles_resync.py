@@ -1,13 +1,11 @@
 """Supervisors, platform supervisors and managers own the tracking rules (``tracking.manage_*``)
 and, with HQ, may run stored reports (``courier.run_report``)."""
 
+# The code lives in _code_0003, shared with the squashed migration that replaces this one
+# (docs/architecture.md, "Squashed migrations"): one copy to fix.
 from django.db import migrations
 
-
-def resync(apps, schema_editor):
-    from staffing.roles import roles_sync
-
-    roles_sync(apps)
+from tracking.migrations._code_0003 import resync
 
 
 class Migration(migrations.Migration):

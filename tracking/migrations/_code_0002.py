@@ -1,5 +1,5 @@
-# The code of tracking.migrations.0002_seed_rules,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of tracking.migrations.0002_seed_rules, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """Seed the tracking rules with their documented defaults (TRK-02..05, TRK-10, lookup), a
 Kuaidi100-style code table, the SMS templates, the feed user, and the roles' permissions."""
 

@@ -1,5 +1,5 @@
-# The code of tracking.migrations.0003_roles_resync,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of tracking.migrations.0003_roles_resync, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """Supervisors, platform supervisors and managers own the tracking rules (``tracking.manage_*``)
 and, with HQ, may run stored reports (``courier.run_report``)."""
 

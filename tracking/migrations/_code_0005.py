@@ -1,5 +1,5 @@
-# The code of tracking.migrations.0005_close_left_shipments,
-# copied for the squashed migration that replaces it (docs/architecture.md, "Squashed migrations").
+# The code of tracking.migrations.0005_close_left_shipments, imported by it and by the squash that
+# replaces it (docs/architecture.md, "Squashed migrations"): one copy to fix.
 """Tracking rows of shipments already recalled, returned, lost or cancelled are closed (from now
 on the shipments service closes them at the transition): the sweeps stop chasing them."""
 
