@@ -19,7 +19,9 @@ SQLite the template is a file next to the database, copied the same way.
 """
 
 import hashlib
+import io
 import os
+import pstats
 import statistics
 import time
 from collections.abc import Callable
@@ -292,3 +294,12 @@ def migrated_database(label: str):
     finally:
         _use_database(original)
         _pg_drop(work)
+
+
+def profile_print(profile, top: int, keys=("cumulative", "tottime")) -> None:
+    """Print a cProfile run's ``top`` functions for each sort key, without pstats' header."""
+    for key in keys:
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(key).print_stats(top)
+        print(f"--- sorted by {key}")
+        print(out.getvalue().split("\n", 6)[-1])

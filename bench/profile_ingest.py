@@ -11,15 +11,13 @@ out for delivery, delivered by proxy: events that move the shipment and open wor
 
 import cProfile
 import datetime as dt
-import io
 import json
 import os
-import pstats
 import time
 from pathlib import Path
 
 import bench_tracking as bt  # sets Django up
-from benchlib import migrated_database
+from benchlib import migrated_database, profile_print
 from django.db import connection
 from django.test.utils import setup_test_environment
 from django.utils import timezone
@@ -64,11 +62,7 @@ def profile_batches() -> None:
         f"{len(items)} batches, {events} events ({MIX}) in {elapsed:.2f} s under the profiler: "
         f"{events / elapsed:,.0f} ev/s, {in_db[0] / elapsed:.0%} in the database driver"
     )
-    for key in ("cumulative", "tottime"):
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats(key).print_stats(TOP)
-        print(f"--- sorted by {key}")
-        print(out.getvalue().split("\n", 6)[-1])
+    profile_print(profile, TOP)
 
 
 def main():

@@ -9,14 +9,12 @@ listed), the cache (Redis) round trips, and where the time goes (cProfile), for 
 
 import cProfile
 import datetime as dt
-import io
 import os
-import pstats
 import time
 from pathlib import Path
 
 import bench_tracking as bt  # sets Django up
-from benchlib import migrated_database
+from benchlib import migrated_database, profile_print
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -94,11 +92,7 @@ def main_profile() -> None:
             f"{REQUESTS} requests in {elapsed:.2f} s under the profiler: "
             f"{elapsed / REQUESTS * 1000:.2f} ms each"
         )
-        for key in ("cumulative", "tottime"):
-            out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats(key).print_stats(TOP)
-            print(f"--- sorted by {key}")
-            print(out.getvalue().split("\n", 6)[-1])
+        profile_print(profile, TOP)
 
 
 def main():
