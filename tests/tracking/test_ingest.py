@@ -303,3 +303,34 @@ def test_a_batch_moving_shipments_costs_the_same_queries_for_2_or_8(api, partner
     stuck.refresh_from_db()
     assert stuck.state == "cancelled"
     assert TrackingEvent.objects.get(shipment=stuck).moved_state is False
+
+
+def test_a_picked_up_batch_reads_the_credit_holds_once_and_leaves_a_held_parcel(
+    api, partner, make_shipment
+):
+    """TRK-02, FIN-02: "picked up" events for packed parcels move them, except the one finance
+    holds for credit, which stays packed; the holds are read once for the batch, so 2 or 8
+    parcels cost the same queries."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courier.finance.models import CreditHold
+
+    def batch(n, tag):
+        ships = [make_shipment(state="packed") for _ in range(n)]
+        CreditHold.objects.create(
+            shipment=ships[0], partner=partner, amount=Decimal("10.00"), exposure=Decimal("0")
+        )
+        items = [event(s, f"{tag}-{s.pk}", "picked_up", NOW - dt.timedelta(hours=1)) for s in ships]
+        with CaptureQueriesContext(connection) as ctx:
+            push(api, items)
+        states = [type(s).objects.get(pk=s.pk).state for s in ships]
+        return states, len(ctx.captured_queries)
+
+    small, small_queries = batch(2, "s")
+    large, large_queries = batch(8, "l")
+    assert small == ["packed", "picked_up"]
+    assert large == ["packed"] + ["picked_up"] * 7
+    assert small_queries == large_queries

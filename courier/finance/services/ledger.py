@@ -386,6 +386,15 @@ def credit_hold_active(shipment) -> bool:
     return CreditHold.objects.filter(shipment=shipment, state="held").exists()
 
 
+def credit_holds_active(shipment_ids) -> set[int]:
+    """FIN-02: which of these shipments wait for finance, in one query (a batch of moves)."""
+    return set(
+        CreditHold.objects.filter(shipment_id__in=shipment_ids, state="held").values_list(
+            "shipment_id", flat=True
+        )
+    )
+
+
 def _hold_decide(hold: CreditHold, name: str, *, user, reason: str) -> CreditHold:
     require(user, P_MANAGE)
     if not (reason or "").strip():

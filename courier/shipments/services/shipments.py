@@ -124,19 +124,23 @@ _TIMESTAMPS = {
 CREDIT_CHECKED_STEPS = frozenset({"print_waybill", "pick_up"})
 
 
+def _credit_hold_error(locked: Shipment) -> StateConflict:
+    return StateConflict(
+        _(
+            "Shipment %(w)s is held for credit: a finance role must release the hold "
+            "before it is printed or dispatched."
+        )
+        % {"w": locked.waybill_number},
+        code="credit_hold",
+    )
+
+
 def credit_hold_refuse(locked: Shipment) -> None:
     """Refuse to print or dispatch a shipment held for credit until finance releases it."""
     from courier.finance.services.ledger import credit_hold_active
 
     if credit_hold_active(locked):
-        raise StateConflict(
-            _(
-                "Shipment %(w)s is held for credit: a finance role must release the hold "
-                "before it is printed or dispatched."
-            )
-            % {"w": locked.waybill_number},
-            code="credit_hold",
-        )
+        raise _credit_hold_error(locked)
 
 
 def shipment_lock(shipment: Shipment) -> Shipment:
@@ -145,20 +149,35 @@ def shipment_lock(shipment: Shipment) -> Shipment:
     )
 
 
-def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) -> Shipment:
-    """Run transition ``name`` on a locked shipment and save it; the caller holds the lock."""
+def _step_refusal(locked: Shipment, name: str, user, *, held: bool | None = None):
+    """Why transition ``name`` may not run now (the exception to raise), or None. ``held``: the
+    credit hold already read for a batch; None reads it for this shipment."""
     method = getattr(locked, name)
     if not can_proceed(method):
-        raise StateConflict(
+        return StateConflict(
             _("A shipment in state “%(state)s” cannot do this.")
             % {"state": locked.get_state_display()}
         )
     if not has_transition_perm(method, user):
-        raise PermissionDenied(_("Your role may not do this to a shipment."))
+        return PermissionDenied(_("Your role may not do this to a shipment."))
     if name == "pick_up" and locked.needs_reprint:
-        raise StateConflict(_("The waybill must be re-printed first."), code="needs_reprint")
+        return StateConflict(_("The waybill must be re-printed first."), code="needs_reprint")
     if name in CREDIT_CHECKED_STEPS:
-        credit_hold_refuse(locked)
+        if held is None:
+            from courier.finance.services.ledger import credit_hold_active
+
+            held = credit_hold_active(locked)
+        if held:
+            return _credit_hold_error(locked)
+    return None
+
+
+def _apply(locked: Shipment, name: str, *, user, reason: str = "", fields=()) -> Shipment:
+    """Run transition ``name`` on a locked shipment and save it; the caller holds the lock."""
+    refusal = _step_refusal(locked, name, user)
+    if refusal is not None:
+        raise refusal
+    method = getattr(locked, name)
     old = locked.state
     method()
     now = timezone.now()
@@ -210,6 +229,10 @@ def shipments_transition_paths(
         .filter(pk__in=list(paths))
         .order_by("pk")
     }
+    from courier.finance.services.ledger import credit_holds_active
+
+    credit_checked = [pk for pk, names in paths.items() if CREDIT_CHECKED_STEPS & set(names)]
+    held = credit_holds_active(credit_checked) if credit_checked else set()
     now = timezone.now()
     result: dict[int, tuple[Shipment, bool]] = {}
     moved: list[Shipment] = []
@@ -221,17 +244,11 @@ def shipments_transition_paths(
         current, done, history, hooks = shipment, True, [], []
         for name in paths[pk]:
             step = copy.copy(current)
-            method = getattr(step, name)
-            if (
-                not can_proceed(method)
-                or not has_transition_perm(method, user)
-                or (name == "pick_up" and step.needs_reprint)
-                or (name in CREDIT_CHECKED_STEPS and _credit_held(step))
-            ):
+            if _step_refusal(step, name, user, held=pk in held) is not None:
                 done = False
                 break
             old = step.state
-            method()
+            getattr(step, name)()
             if step.state in LEFT_TRACKING:
                 single.append(pk)
                 break
@@ -300,14 +317,6 @@ def shipments_transition_paths(
         except (StateConflict, PermissionDenied):
             result[pk] = (Shipment.objects.select_related("order", "partner").get(pk=pk), False)
     return result
-
-
-def _credit_held(shipment: Shipment) -> bool:
-    try:
-        credit_hold_refuse(shipment)
-    except StateConflict:
-        return True
-    return False
 
 
 # Recalled, returned, lost or cancelled: tracking stops following the parcel (issue 19); the one
